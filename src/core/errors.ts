@@ -18,7 +18,7 @@ export interface ErrorSpec {
 export const ERRORS = {
   UNKNOWN_SERVER_ERROR: { kafka: -1, amqp: 541, amqpScope: 'connection' },
   NOT_FOUND: { kafka: 3, amqp: 404, amqpScope: 'channel' },
-  PRECONDITION_FAILED: { kafka: 87, amqp: 406, amqpScope: 'channel' },
+  PRECONDITION_FAILED: { amqp: 406, amqpScope: 'channel' },
   ACCESS_REFUSED: { kafka: 29, amqp: 403, amqpScope: 'channel' },
   RESOURCE_LOCKED: { amqp: 405, amqpScope: 'channel' },
   NO_ROUTE: { amqp: 312 },
