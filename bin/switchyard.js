@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Entry point of the `switchyard` command: runs the compiled CLI (built by `npm install` / `npm run build`).
-import('../dist/src/cli/main.js').then((cli) => cli.main(process.argv.slice(2)));
+// The `switchyard` command: runs the compiled CLI (`npm install` and `npm run build` compile it to dist/).
+import '../dist/src/cli/run.js';

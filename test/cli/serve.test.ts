@@ -1,0 +1,114 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { serveOptions } from '../../src/cli/serve.js';
+
+const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
+
+/** Starts `switchyard serve` as a child process and waits for its ready line. */
+async function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
+  const child = spawn(process.execPath, [...CLI, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const reader = createInterface({ input: child.stdout });
+  const ready = new Promise<void>((resolve, reject) => {
+    reader.on('line', (line) => {
+      lines.push(line);
+      if (line.includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before ready: ${stderr}`)));
+  });
+  await ready;
+  const addresses = Object.fromEntries(
+    lines.flatMap((line) => {
+      const match = /^switchyard: (\w+) listening on \w+:\/\/([\d.]+):(\d+)$/.exec(line);
+      return match ? [[match[1], { host: match[2], port: Number(match[3]) }]] : [];
+    }),
+  ) as Record<string, { host: string; port: number }>;
+  return { child, lines, addresses };
+}
+
+describe('switchyard serve', () => {
+  it('prints one line per listener, answers /api/health, and exits 0 on SIGTERM', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
+    try {
+      const { child, addresses } = await startServe(['--data-dir', dataDir, '--amqp-port', '0', '--kafka-port', '0', '--http-port', '0']);
+      assert.deepEqual(Object.keys(addresses).sort(), ['amqp', 'http', 'kafka']);
+      for (const address of Object.values(addresses)) assert.ok(address.port > 0);
+      const health = await fetch(`http://127.0.0.1:${addresses.http.port}/api/health`);
+      assert.equal(health.status, 200);
+      const body = (await health.json()) as { status: string; listeners: Record<string, { port: number }> };
+      assert.equal(body.status, 'ok');
+      assert.equal(body.listeners.kafka.port, addresses.kafka.port);
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      assert.equal(code, 0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads its settings from SWITCHYARD_* variables and shuts down on SIGINT', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
+    try {
+      const env = { SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_AMQP_PORT: '0', SWITCHYARD_KAFKA_PORT: '0', SWITCHYARD_HTTP_PORT: '0', SWITCHYARD_FSYNC: 'always' };
+      const { child, lines } = await startServe([], env);
+      assert.ok(lines.some((line) => line.includes(`data in ${dataDir}`) && line.includes('fsync always')), lines.join('\n'));
+      const exited = once(child, 'exit');
+      child.kill('SIGINT');
+      assert.equal((await exited)[0], 0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a second broker on the same data directory', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
+    try {
+      const first = await startServe(['--data-dir', dataDir, '--amqp-port', '0', '--kafka-port', '0', '--http-port', '0']);
+      const second = spawnSync(process.execPath, [...CLI, 'serve', '--data-dir', dataDir, '--amqp-port', '0', '--kafka-port', '0', '--http-port', '0'], { encoding: 'utf8', timeout: 20_000 });
+      assert.equal(second.status, 1);
+      assert.match(second.stderr, /in use by process/);
+      const exited = once(first.child, 'exit');
+      first.child.kill('SIGTERM');
+      await exited;
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('prints help and rejects bad settings with a clear message', () => {
+    const help = spawnSync(process.execPath, [...CLI, 'serve', '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--advertised-host/);
+    const bad = spawnSync(process.execPath, [...CLI, 'serve', '--fsync', 'sometimes'], { encoding: 'utf8' });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /--fsync must be one of always, batch, never/);
+    const unknown = spawnSync(process.execPath, [...CLI, 'frobnicate'], { encoding: 'utf8' });
+    assert.equal(unknown.status, 2);
+  });
+});
+
+describe('serve options', () => {
+  it('lets flags win over environment variables and defaults to the standard ports', () => {
+    const defaults = serveOptions([], {});
+    assert.notEqual(defaults, 'help');
+    if (defaults === 'help') return;
+    assert.equal(defaults.amqp?.port, 5672);
+    assert.equal(defaults.kafka?.port, 9092);
+    assert.equal(defaults.http?.port, 15672);
+    assert.equal(defaults.fsync, 'batch');
+    const mixed = serveOptions(['--kafka-port', '19092'], { SWITCHYARD_KAFKA_PORT: '29092', SWITCHYARD_AMQP_PORT: '25672' });
+    if (mixed === 'help') return assert.fail('unexpected help');
+    assert.equal(mixed.kafka?.port, 19092);
+    assert.equal(mixed.amqp?.port, 25672);
+    assert.throws(() => serveOptions(['--http-port', '70000'], {}), /--http-port must be a port number/);
+  });
+});
