@@ -36,8 +36,8 @@ const MIN_RECORD_BYTES = 7;
 /** The smallest possible header: key length and value length. */
 const MIN_HEADER_BYTES = 2;
 
-// Zig-zag varints, for any safe integer: arithmetic instead of bit operations keeps 64-bit
-// varlongs exact up to 2^53.
+// Zig-zag varints for integers of magnitude below 2^52 (far beyond any offset or timestamp delta):
+// arithmetic instead of bit operations keeps 64-bit varlongs exact.
 /** Longest varlong encoding (64 bits in 7-bit groups). */
 const MAX_VARINT_BYTES = 10;
 
@@ -69,7 +69,7 @@ export function writeVarint(buf: Buffer, pos: number, n: number): number {
 
 /**
  * Reads a zig-zag varint from `buf[pos, end)`; returns [value, position after it].
- * Throws StorageError('CORRUPT_BATCH') if it runs past `end`, is too long, or exceeds 2^53.
+ * Throws StorageError('CORRUPT_BATCH') if it runs past `end`, is too long, or exceeds 2^52 in magnitude.
  */
 export function readVarint(buf: Buffer, pos: number, end: number): [number, number] {
   let z = 0;
@@ -79,7 +79,7 @@ export function readVarint(buf: Buffer, pos: number, end: number): [number, numb
     const b = buf[pos++];
     z += (b & 0x7f) * scale;
     if ((b & 0x80) === 0) {
-      if (!Number.isSafeInteger(z)) throw new StorageError('CORRUPT_BATCH', 'varint exceeds 2^53');
+      if (!Number.isSafeInteger(z)) throw new StorageError('CORRUPT_BATCH', 'varint exceeds 2^52');
       return [z % 2 === 0 ? z / 2 : -(z + 1) / 2, pos];
     }
     scale *= 128;
@@ -159,11 +159,11 @@ export function batchLastOffset(header: BatchHeader): number {
 }
 
 /**
- * True if the whole batch at `pos` is present and its stored CRC-32C matches its bytes.
+ * True if the whole batch at `pos` is present, has magic 2, and its stored CRC-32C matches its bytes.
  * Returns false (never throws) for a truncated or malformed batch.
  */
 export function verifyBatchCrc(buf: Buffer, pos = 0): boolean {
-  if (pos < 0 || buf.length - pos < BATCH_HEADER_BYTES) return false;
+  if (pos < 0 || buf.length - pos < BATCH_HEADER_BYTES || buf[pos + 16] !== MAGIC) return false;
   const end = pos + BATCH_LOG_OVERHEAD + buf.readInt32BE(pos + 8);
   if (end < pos + BATCH_HEADER_BYTES || end > buf.length) return false;
   return crc32c(buf, pos + CRC_START, end) === buf.readUInt32BE(pos + 17);

@@ -1,0 +1,124 @@
+const TWO_POW_32 = 4294967296;
+const INITIAL_SIZE = 16 * 1024;
+
+/**
+ * A growable output buffer with the AMQP primitive encodings. `take()` hands out what was written
+ * and starts a fresh buffer, so handed-out bytes are never overwritten.
+ */
+export class ByteWriter {
+  buf: Buffer;
+  pos = 0;
+
+  constructor(initialSize = INITIAL_SIZE) {
+    this.buf = Buffer.allocUnsafe(initialSize);
+  }
+
+  /** Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    this.buf.copy(next, 0, 0, this.pos);
+    this.buf = next;
+  }
+
+  /** Returns the bytes written so far and resets to a new, empty buffer. */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafe(Math.max(INITIAL_SIZE, this.pos < INITIAL_SIZE ? INITIAL_SIZE : this.buf.length));
+    this.pos = 0;
+    return out;
+  }
+
+  octet(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v & 0xff;
+  }
+
+  int8(v: number): void {
+    this.ensure(1);
+    this.buf.writeInt8(v, this.pos++);
+  }
+
+  short(v: number): void {
+    this.ensure(2);
+    this.buf.writeUInt16BE(v & 0xffff, this.pos);
+    this.pos += 2;
+  }
+
+  int16(v: number): void {
+    this.ensure(2);
+    this.buf.writeInt16BE(v, this.pos);
+    this.pos += 2;
+  }
+
+  long(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32BE(v >>> 0, this.pos);
+    this.pos += 4;
+  }
+
+  int32(v: number): void {
+    this.ensure(4);
+    this.buf.writeInt32BE(v, this.pos);
+    this.pos += 4;
+  }
+
+  /** Unsigned 64-bit integer from a non-negative number. */
+  longlong(v: number): void {
+    this.ensure(8);
+    this.buf.writeUInt32BE(Math.floor(v / TWO_POW_32) >>> 0, this.pos);
+    this.buf.writeUInt32BE(v % TWO_POW_32 >>> 0, this.pos + 4);
+    this.pos += 8;
+  }
+
+  /** Signed 64-bit integer. */
+  int64(v: number | bigint): void {
+    this.ensure(8);
+    this.buf.writeBigInt64BE(BigInt(v), this.pos);
+    this.pos += 8;
+  }
+
+  float(v: number): void {
+    this.ensure(4);
+    this.buf.writeFloatBE(v, this.pos);
+    this.pos += 4;
+  }
+
+  double(v: number): void {
+    this.ensure(8);
+    this.buf.writeDoubleBE(v, this.pos);
+    this.pos += 8;
+  }
+
+  /** Short string; throws RangeError if longer than 255 UTF-8 bytes (a caller bug, not wire input). */
+  shortstr(s: string): void {
+    const len = Buffer.byteLength(s);
+    if (len > 255) throw new RangeError(`short string too long (${len} bytes)`);
+    this.ensure(1 + len);
+    this.buf[this.pos++] = len;
+    this.pos += this.buf.write(s, this.pos, 'utf8');
+  }
+
+  /** Long string from bytes. */
+  longstr(b: Buffer): void {
+    this.long(b.length);
+    this.bytes(b);
+  }
+
+  /** Raw bytes. */
+  bytes(b: Buffer): void {
+    this.ensure(b.length);
+    b.copy(this.buf, this.pos);
+    this.pos += b.length;
+  }
+
+  /** Reserves `n` bytes to be filled in later (e.g. a length); returns their position. */
+  reserve(n: number): number {
+    this.ensure(n);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+}
