@@ -26,7 +26,7 @@ export class ByteWriter {
   /** Returns the bytes written so far and resets to a new, empty buffer. */
   take(): Buffer {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(Math.max(INITIAL_SIZE, this.pos < INITIAL_SIZE ? INITIAL_SIZE : this.buf.length));
+    this.buf = Buffer.allocUnsafe(this.buf.length);
     this.pos = 0;
     return out;
   }

@@ -1,0 +1,48 @@
+import { startNats } from './nats.js';
+import { startRabbitMq } from './rabbitmq.js';
+import { startSocketSink } from './socket-sink.js';
+import { startSwitchyard } from './switchyard.js';
+import type { BrokerHandle, BrokerKind } from './types.js';
+
+const STARTERS: Record<BrokerKind, () => Promise<BrokerHandle>> = {
+  switchyard: () => startSwitchyard('batch'),
+  'switchyard-nofsync': () => startSwitchyard('never'),
+  rabbitmq: startRabbitMq,
+  nats: startNats,
+  'socket-sink': startSocketSink,
+};
+
+/**
+ * The brokers of one suite run, started on first use and kept for the following scenarios (RabbitMQ takes
+ * ~10 s to boot). A broker that died is started again; `restart` gives a fresh process (cold caches).
+ */
+export class BrokerPool {
+  private readonly running = new Map<BrokerKind, Promise<BrokerHandle>>();
+
+  /** The running broker of that kind, starting it if needed. */
+  async get(kind: BrokerKind): Promise<BrokerHandle> {
+    const existing = this.running.get(kind);
+    if (existing) {
+      const handle = await existing.catch(() => undefined);
+      if (handle?.alive()) return handle;
+      await this.discard(kind);
+    }
+    const starting = STARTERS[kind]();
+    this.running.set(kind, starting);
+    starting.catch(() => this.running.delete(kind));
+    return starting;
+  }
+
+  /** Stops the broker of that kind (if any); the next `get` starts a new one. */
+  async discard(kind: BrokerKind): Promise<void> {
+    const existing = this.running.get(kind);
+    this.running.delete(kind);
+    const handle = await existing?.catch(() => undefined);
+    await handle?.stop();
+  }
+
+  /** Stops every broker started by this pool. */
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((kind) => this.discard(kind)));
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * One ordered run of messages of a queue, over a QueueLog (a queue has one lane, or one per priority
+ * level with x-max-priority). The backlog stays on disk: the lane keeps in memory only a bounded window
+ * of decoded upcoming messages, the messages returned by consumers (requeued, ready again in their
+ * original order), and the offsets of messages out for delivery.
+ *
+ * Ready messages, in delivery order: requeued ones (always older than the window), then the window,
+ * then whatever the log holds past `readPos`.
+ */
+import { decodeRecords, splitBatches, type DecodedRecord } from '../../storage/record-batch.js';
+import type { QueueLog, SettleReason } from '../../storage/queue-log.js';
+import type { QueuedMessage } from './message.js';
+
+/** Returned by peek() when the next message must first be read from the log. */
+export const LOADING = Symbol('loading');
+
+const WINDOW_MESSAGES = 1024;
+const WINDOW_BYTES = 4 * 1024 * 1024;
+const READ_BYTES = 256 * 1024;
+
+/** Turns a stored record into a queued message (expiry and redelivered flag depend on the queue). */
+export type MessageFactory = (record: DecodedRecord, lane: number) => QueuedMessage;
+
+/** A priority level of a queue: a log of messages plus its delivery state. */
+export class Lane {
+  /** Next offset to read from the log into the window. */
+  private readPos: number;
+  private window: QueuedMessage[] = [];
+  private head = 0;
+  private windowBytes = 0;
+  private readonly requeued: QueuedMessage[] = [];
+  private loading: Promise<void> | undefined;
+  /** Offsets delivered and not yet settled or returned. */
+  readonly inflight = new Set<number>();
+
+  constructor(
+    readonly index: number,
+    readonly log: QueueLog,
+    private readonly makeMessage: MessageFactory,
+    private readonly onLoaded: () => void,
+    private readonly onError: (err: unknown) => void,
+  ) {
+    this.readPos = log.log.startOffset;
+  }
+
+  /** Messages ready for delivery (stored, unsettled, not out for delivery). */
+  get readyCount(): number {
+    return this.log.unsettledCount - this.inflight.size;
+  }
+
+  /** The next ready message without taking it, LOADING while it is being read, undefined if none. */
+  peek(): QueuedMessage | undefined | typeof LOADING {
+    if (this.requeued.length > 0) return this.requeued[0];
+    while (this.head < this.window.length) {
+      const m = this.window[this.head];
+      if (!this.log.isSettled(m.offset)) return m;
+      this.dropWindowHead();
+    }
+    if (this.loading) return LOADING;
+    const next = this.log.nextUnsettled(this.readPos);
+    if (next === undefined) return undefined;
+    this.readPos = next;
+    this.startLoad();
+    return LOADING;
+  }
+
+  /** Resolves once the current read (if any) completes. */
+  whenLoaded(): Promise<void> {
+    return this.loading ?? Promise.resolve();
+  }
+
+  /** Takes the message peek() returned, marking it out for delivery. */
+  take(message: QueuedMessage): void {
+    this.remove(message);
+    this.inflight.add(message.offset);
+  }
+
+  /** Takes the message peek() returned and settles it at once (expired, dropped, dead-lettered, or no-ack delivery). */
+  discard(message: QueuedMessage, reason: SettleReason): void {
+    this.remove(message);
+    this.log.settle([message.offset], reason);
+  }
+
+  /** Settles a message that was out for delivery. */
+  settle(message: QueuedMessage, reason: SettleReason): void {
+    if (!this.inflight.delete(message.offset)) return;
+    this.log.settle([message.offset], reason);
+  }
+
+  /** Returns a message that was out for delivery to its original position; false if it was not out. */
+  requeue(message: QueuedMessage): boolean {
+    if (!this.inflight.delete(message.offset)) return false;
+    message.redelivered = true;
+    const list = this.requeued;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].offset < message.offset) lo = mid + 1;
+      else hi = mid;
+    }
+    list.splice(lo, 0, message);
+    return true;
+  }
+
+  /**
+   * Offers a just-appended message: kept in the window when the reader is caught up with the log
+   * (so it is delivered without being read back), otherwise left for the reader.
+   */
+  offerAppended(message: QueuedMessage): void {
+    if (this.loading || this.readPos !== message.offset) return;
+    if (this.window.length - this.head >= WINDOW_MESSAGES || this.windowBytes >= WINDOW_BYTES) return;
+    this.window.push(message);
+    this.windowBytes += message.body.length;
+    this.readPos = message.offset + 1;
+  }
+
+  /** Settles every ready message (purge); returns how many. */
+  purgeReady(): number {
+    this.requeued.length = 0;
+    this.window = [];
+    this.head = 0;
+    this.windowBytes = 0;
+    if (this.inflight.size === 0) return this.log.purge();
+    let purged = 0;
+    const batch: number[] = [];
+    for (let o = this.log.nextUnsettled(0); o !== undefined; o = this.log.nextUnsettled(o + 1)) {
+      if (this.inflight.has(o)) continue;
+      batch.push(o);
+      if (batch.length === 4096) {
+        this.log.settle(batch, 'purged');
+        purged += batch.length;
+        batch.length = 0;
+      }
+    }
+    this.log.settle(batch, 'purged');
+    return purged + batch.length;
+  }
+
+  /** Every ready message from the start of the log, for recovery scans (bounded memory: one read at a time). */
+  async *scan(): AsyncGenerator<QueuedMessage> {
+    let pos = this.log.nextUnsettled(this.log.log.startOffset);
+    while (pos !== undefined) {
+      const result = await this.log.log.read(pos, READ_BYTES);
+      for (const message of this.decode(result.data, pos)) yield message;
+      pos = this.log.nextUnsettled(result.nextOffset);
+    }
+  }
+
+  private remove(message: QueuedMessage): void {
+    if (this.requeued.length > 0 && this.requeued[0] === message) {
+      this.requeued.shift();
+      return;
+    }
+    if (this.window[this.head] === message) this.dropWindowHead();
+  }
+
+  private dropWindowHead(): void {
+    this.windowBytes -= this.window[this.head].body.length;
+    this.head++;
+    if (this.head === this.window.length) {
+      this.window = [];
+      this.head = 0;
+      this.windowBytes = 0;
+    } else if (this.head > 256 && this.head * 2 > this.window.length) {
+      this.window = this.window.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  private decode(data: Buffer, from: number): QueuedMessage[] {
+    const out: QueuedMessage[] = [];
+    for (const batch of splitBatches(data)) {
+      for (const record of decodeRecords(batch)) {
+        if (record.offset < from || this.log.isSettled(record.offset)) continue;
+        out.push(this.makeMessage(record, this.index));
+      }
+    }
+    return out;
+  }
+
+  private startLoad(): void {
+    const from = this.readPos;
+    this.loading = this.log.log
+      .read(from, READ_BYTES)
+      .then((result) => {
+        for (const message of this.decode(result.data, from)) {
+          this.window.push(message);
+          this.windowBytes += message.body.length;
+        }
+        this.readPos = Math.max(this.readPos, result.nextOffset);
+      })
+      .catch((err: unknown) => this.onError(err))
+      .finally(() => {
+        this.loading = undefined;
+        this.onLoaded();
+      });
+  }
+}

@@ -1,0 +1,408 @@
+/**
+ * One consumer group under Kafka's classic rebalance protocol:
+ *
+ *   Empty --join--> PreparingRebalance --all joined / rebalance timeout--> CompletingRebalance
+ *   CompletingRebalance --leader's SyncGroup--> Stable --join, leave, expiry--> PreparingRebalance
+ *   PreparingRebalance --everyone gone--> Empty;  deleteGroups --> Dead
+ *
+ * Members that do not heartbeat within their session timeout are removed; members that do not
+ * rejoin within the rebalance timeout are dropped from the new generation. Static members
+ * (group.instance.id) keep their place and assignment across restarts within the session timeout.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ErrorName } from '../errors.js';
+import { kafkaCode, NONE } from './error-codes.js';
+import { GroupMember } from './group-member.js';
+import type { GroupState, HeartbeatRequest, JoinGroupRequest, JoinGroupResult, SyncGroupRequest, SyncGroupResult } from './group-types.js';
+
+/** Coordinator-wide group settings. */
+export interface GroupSettings {
+  initialRebalanceDelayMs: number;
+}
+
+function joinError(name: ErrorName, memberId = ''): JoinGroupResult {
+  return {
+    errorCode: kafkaCode(name),
+    generationId: -1,
+    protocolType: null,
+    protocolName: null,
+    leader: '',
+    skipAssignment: false,
+    memberId,
+    members: [],
+  };
+}
+
+function syncError(name: ErrorName): SyncGroupResult {
+  return { errorCode: kafkaCode(name), protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
+}
+
+/** A consumer group and its membership state machine. */
+export class Group {
+  state: GroupState = 'Empty';
+  generationId = 0;
+  protocolType: string | null = null;
+  protocolName: string | null = null;
+  leaderId: string | null = null;
+  /** When the group last became empty (for offset retention). */
+  emptySince = Date.now();
+  readonly members = new Map<string, GroupMember>();
+  private readonly staticMembers = new Map<string, string>();
+  /** Member ids handed out with MEMBER_ID_REQUIRED, waiting for the member's second JoinGroup. */
+  private readonly pendingMembers = new Map<string, NodeJS.Timeout>();
+  private rebalanceTimer: NodeJS.Timeout | null = null;
+  private initialDelayActive = false;
+
+  constructor(
+    readonly groupId: string,
+    private readonly settings: GroupSettings,
+  ) {}
+
+  /** True if the group has no members (its offsets may expire, it may be deleted). */
+  get isEmpty(): boolean {
+    return this.members.size === 0;
+  }
+
+  /** Handles a JoinGroup; the answer comes when the rebalance completes (or at once on error). */
+  join(req: JoinGroupRequest): Promise<JoinGroupResult> | JoinGroupResult {
+    if (this.state === 'Dead') return joinError('COORDINATOR_NOT_AVAILABLE', req.memberId);
+    if (!this.acceptsProtocols(req)) return joinError('INCONSISTENT_GROUP_PROTOCOL', req.memberId);
+    if (req.memberId === '') {
+      if (req.groupInstanceId !== null) return this.joinStaticUnknown(req);
+      const memberId = `${req.clientId}-${randomUUID()}`;
+      if (req.requireKnownMemberId) {
+        this.addPending(memberId, req.sessionTimeoutMs);
+        return joinError('MEMBER_ID_REQUIRED', memberId);
+      }
+      return this.addMemberAndRebalance(memberId, req);
+    }
+    const pending = this.pendingMembers.get(req.memberId);
+    if (pending !== undefined) {
+      clearTimeout(pending);
+      this.pendingMembers.delete(req.memberId);
+      return this.addMemberAndRebalance(req.memberId, req);
+    }
+    const fenced = this.checkInstance(req.memberId, req.groupInstanceId);
+    if (fenced) return joinError(fenced, req.memberId);
+    const member = this.members.get(req.memberId);
+    if (member === undefined) return joinError('UNKNOWN_MEMBER_ID', req.memberId);
+    return this.rejoin(member, req);
+  }
+
+  private rejoin(member: GroupMember, req: JoinGroupRequest): Promise<JoinGroupResult> | JoinGroupResult {
+    switch (this.state) {
+      case 'PreparingRebalance':
+        return this.updateMemberAndRebalance(member, req);
+      case 'CompletingRebalance':
+        if (member.sameProtocols(req.protocols)) return this.currentJoinResult(member, false);
+        return this.updateMemberAndRebalance(member, req);
+      case 'Stable':
+        if (member.memberId !== this.leaderId && member.sameProtocols(req.protocols)) return this.currentJoinResult(member, false);
+        return this.updateMemberAndRebalance(member, req);
+      default:
+        return joinError('UNKNOWN_MEMBER_ID', req.memberId);
+    }
+  }
+
+  /** A static member joining without its member id: it replaces its earlier incarnation. */
+  private joinStaticUnknown(req: JoinGroupRequest): Promise<JoinGroupResult> | JoinGroupResult {
+    const instanceId = req.groupInstanceId as string;
+    const newId = `${instanceId}-${randomUUID()}`;
+    const oldId = this.staticMembers.get(instanceId);
+    const old = oldId === undefined ? undefined : this.members.get(oldId);
+    if (old === undefined) return this.addMemberAndRebalance(newId, req);
+    old.joinWaiter?.(joinError('FENCED_INSTANCE_ID', old.memberId));
+    old.syncWaiter?.(syncError('FENCED_INSTANCE_ID'));
+    old.joinWaiter = null;
+    old.syncWaiter = null;
+    this.members.delete(old.memberId);
+    old.memberId = newId;
+    this.members.set(newId, old);
+    this.staticMembers.set(instanceId, newId);
+    if (this.leaderId === oldId) this.leaderId = newId;
+    const unchanged = old.sameProtocols(req.protocols);
+    this.updateMember(old, req);
+    if (this.state === 'Stable' && unchanged) {
+      old.touch((m) => this.expire(m));
+      return this.currentJoinResult(old, newId === this.leaderId);
+    }
+    return this.updateMemberAndRebalance(old, req);
+  }
+
+  private addMemberAndRebalance(memberId: string, req: JoinGroupRequest): Promise<JoinGroupResult> {
+    const member = new GroupMember(
+      memberId,
+      req.groupInstanceId,
+      req.clientId,
+      req.clientHost,
+      req.sessionTimeoutMs,
+      req.rebalanceTimeoutMs,
+      req.protocolType,
+      req.protocols,
+    );
+    this.members.set(memberId, member);
+    if (req.groupInstanceId !== null) this.staticMembers.set(req.groupInstanceId, memberId);
+    if (this.protocolType === null) this.protocolType = req.protocolType;
+    if (this.leaderId === null) this.leaderId = memberId;
+    return this.awaitJoin(member);
+  }
+
+  private updateMemberAndRebalance(member: GroupMember, req: JoinGroupRequest): Promise<JoinGroupResult> {
+    this.updateMember(member, req);
+    return this.awaitJoin(member);
+  }
+
+  private updateMember(member: GroupMember, req: JoinGroupRequest): void {
+    member.protocols = req.protocols;
+    member.sessionTimeoutMs = req.sessionTimeoutMs;
+    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
+    member.clientId = req.clientId;
+    member.clientHost = req.clientHost;
+  }
+
+  private awaitJoin(member: GroupMember): Promise<JoinGroupResult> {
+    member.stopSession();
+    member.joinWaiter?.(joinError('UNKNOWN_MEMBER_ID', member.memberId));
+    const answer = new Promise<JoinGroupResult>((resolve) => {
+      member.joinWaiter = resolve;
+    });
+    if (this.state !== 'PreparingRebalance') this.prepareRebalance();
+    this.tryCompleteJoin();
+    return answer;
+  }
+
+  /** Starts a rebalance: pending syncs fail with REBALANCE_IN_PROGRESS, members have a rebalance timeout to rejoin. */
+  private prepareRebalance(): void {
+    if (this.state === 'CompletingRebalance') {
+      for (const member of this.members.values()) {
+        member.syncWaiter?.(syncError('REBALANCE_IN_PROGRESS'));
+        member.syncWaiter = null;
+      }
+    }
+    const initial = this.state === 'Empty';
+    this.state = 'PreparingRebalance';
+    const timeout = Math.max(0, ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs));
+    this.startRebalanceTimer(timeout);
+    if (initial && this.settings.initialRebalanceDelayMs > 0) {
+      this.initialDelayActive = true;
+      const delay = setTimeout(() => {
+        this.initialDelayActive = false;
+        this.tryCompleteJoin();
+      }, Math.min(this.settings.initialRebalanceDelayMs, timeout));
+      delay.unref();
+    }
+  }
+
+  private startRebalanceTimer(timeoutMs: number): void {
+    if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
+    this.rebalanceTimer = setTimeout(() => this.completeJoin(), timeoutMs);
+    this.rebalanceTimer.unref();
+  }
+
+  private tryCompleteJoin(): void {
+    if (this.state !== 'PreparingRebalance' || this.initialDelayActive || this.pendingMembers.size > 0) return;
+    for (const member of this.members.values()) if (member.joinWaiter === null) return;
+    this.completeJoin();
+  }
+
+  /** Ends the join phase: members that did not rejoin are dropped and a new generation starts. */
+  private completeJoin(): void {
+    if (this.state !== 'PreparingRebalance') return;
+    if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
+    this.rebalanceTimer = null;
+    this.initialDelayActive = false;
+    for (const member of [...this.members.values()]) if (member.joinWaiter === null) this.dropMember(member);
+    this.generationId++;
+    if (this.members.size === 0) {
+      this.becomeEmpty();
+      return;
+    }
+    this.protocolName = this.selectProtocol();
+    if (this.leaderId === null || !this.members.has(this.leaderId)) this.leaderId = this.members.keys().next().value as string;
+    this.state = 'CompletingRebalance';
+    for (const member of this.members.values()) {
+      const waiter = member.joinWaiter;
+      member.joinWaiter = null;
+      member.assignment = Buffer.alloc(0);
+      member.touch((m) => this.expire(m));
+      waiter?.(this.currentJoinResult(member, false));
+    }
+  }
+
+  private becomeEmpty(): void {
+    this.state = 'Empty';
+    this.protocolName = null;
+    this.leaderId = null;
+    this.emptySince = Date.now();
+  }
+
+  private currentJoinResult(member: GroupMember, skipAssignment: boolean): JoinGroupResult {
+    const isLeader = member.memberId === this.leaderId;
+    const protocol = this.protocolName ?? '';
+    return {
+      errorCode: NONE,
+      generationId: this.generationId,
+      protocolType: this.protocolType,
+      protocolName: this.protocolName,
+      leader: this.leaderId ?? '',
+      skipAssignment,
+      memberId: member.memberId,
+      members: isLeader
+        ? [...this.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: m.metadataFor(protocol) }))
+        : [],
+    };
+  }
+
+  /** The protocol every member supports that most members prefer. */
+  private selectProtocol(): string {
+    const members = [...this.members.values()];
+    const common = members[0].protocols.map((p) => p.name).filter((name) => members.every((m) => m.protocols.some((p) => p.name === name)));
+    const votes = new Map<string, number>(common.map((name) => [name, 0]));
+    for (const member of members) {
+      const choice = member.protocols.find((p) => votes.has(p.name));
+      if (choice) votes.set(choice.name, (votes.get(choice.name) ?? 0) + 1);
+    }
+    let best = common[0];
+    for (const name of common) if ((votes.get(name) ?? 0) > (votes.get(best) ?? 0)) best = name;
+    return best;
+  }
+
+  /** A joiner's protocols must match the group's type and share a protocol with every other member. */
+  private acceptsProtocols(req: JoinGroupRequest): boolean {
+    if (req.protocolType === '' || req.protocols.length === 0) return false;
+    const others = [...this.members.values()].filter((m) => m.memberId !== req.memberId);
+    if (others.length === 0) return true;
+    if (this.protocolType !== null && req.protocolType !== this.protocolType) return false;
+    return req.protocols.some((p) => others.every((m) => m.protocols.some((q) => q.name === p.name)));
+  }
+
+  /** Handles a SyncGroup; followers wait for the leader's assignment. */
+  sync(req: SyncGroupRequest): Promise<SyncGroupResult> | SyncGroupResult {
+    const refusal = this.checkMember(req.memberId, req.groupInstanceId, req.generationId);
+    if (refusal) return syncError(refusal);
+    if ((req.protocolType !== null && req.protocolType !== this.protocolType) || (req.protocolName !== null && req.protocolName !== this.protocolName)) {
+      return syncError('INCONSISTENT_GROUP_PROTOCOL');
+    }
+    const member = this.members.get(req.memberId) as GroupMember;
+    if (this.state === 'PreparingRebalance') return syncError('REBALANCE_IN_PROGRESS');
+    member.touch((m) => this.expire(m));
+    if (this.state === 'Stable') return this.syncResult(member);
+    const answer = new Promise<SyncGroupResult>((resolve) => {
+      member.syncWaiter = resolve;
+    });
+    if (member.memberId === this.leaderId) {
+      const given = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
+      for (const m of this.members.values()) m.assignment = given.get(m.memberId) ?? Buffer.alloc(0);
+      this.state = 'Stable';
+      for (const m of this.members.values()) {
+        m.syncWaiter?.(this.syncResult(m));
+        m.syncWaiter = null;
+      }
+    }
+    return answer;
+  }
+
+  private syncResult(member: GroupMember): SyncGroupResult {
+    return { errorCode: NONE, protocolType: this.protocolType, protocolName: this.protocolName, assignment: member.assignment };
+  }
+
+  /** Handles a Heartbeat: keeps the session alive and tells the member whether to rejoin. */
+  heartbeat(req: HeartbeatRequest): number {
+    const refusal = this.checkMember(req.memberId, req.groupInstanceId, req.generationId);
+    if (refusal) return kafkaCode(refusal);
+    const member = this.members.get(req.memberId) as GroupMember;
+    if (member.joinWaiter === null) member.touch((m) => this.expire(m));
+    return this.state === 'PreparingRebalance' ? kafkaCode('REBALANCE_IN_PROGRESS') : NONE;
+  }
+
+  /**
+   * Checks that a member may act in the given generation (heartbeat, sync, commit): the error
+   * name to answer, or null.
+   */
+  checkMember(memberId: string, groupInstanceId: string | null, generationId: number): ErrorName | null {
+    if (this.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
+    const fenced = this.checkInstance(memberId, groupInstanceId);
+    if (fenced) return fenced;
+    if (!this.members.has(memberId)) return 'UNKNOWN_MEMBER_ID';
+    if (generationId !== this.generationId) return 'ILLEGAL_GENERATION';
+    return null;
+  }
+
+  /** Checks an offset commit's member and generation (generation -1 commits only to an empty group). */
+  checkCommit(memberId: string, groupInstanceId: string | null, generationId: number): ErrorName | null {
+    if (this.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
+    if (generationId < 0 && this.state === 'Empty') return null;
+    if (this.state === 'CompletingRebalance') return 'REBALANCE_IN_PROGRESS';
+    const refusal = this.checkMember(memberId, groupInstanceId, generationId);
+    if (refusal === null) {
+      const member = this.members.get(memberId) as GroupMember;
+      if (member.joinWaiter === null) member.touch((m) => this.expire(m));
+    }
+    return refusal;
+  }
+
+  private checkInstance(memberId: string, groupInstanceId: string | null): ErrorName | null {
+    if (groupInstanceId === null) return null;
+    const current = this.staticMembers.get(groupInstanceId);
+    return current !== undefined && current !== memberId ? 'FENCED_INSTANCE_ID' : null;
+  }
+
+  /** Handles one leaving member (LeaveGroup); returns its error code. */
+  leave(memberId: string, groupInstanceId: string | null): number {
+    if (this.state === 'Dead') return kafkaCode('COORDINATOR_NOT_AVAILABLE');
+    const id = memberId === '' && groupInstanceId !== null ? this.staticMembers.get(groupInstanceId) : memberId;
+    const fenced = id === undefined ? null : this.checkInstance(id, groupInstanceId);
+    if (fenced) return kafkaCode(fenced);
+    const member = id === undefined ? undefined : this.members.get(id);
+    if (member === undefined) return kafkaCode('UNKNOWN_MEMBER_ID');
+    this.removeMember(member);
+    return NONE;
+  }
+
+  /** Session expiry: the member is gone. */
+  private expire(member: GroupMember): void {
+    if (this.members.get(member.memberId) === member) this.removeMember(member);
+  }
+
+  private removeMember(member: GroupMember): void {
+    this.dropMember(member);
+    member.joinWaiter?.(joinError('UNKNOWN_MEMBER_ID', member.memberId));
+    member.joinWaiter = null;
+    member.syncWaiter?.(syncError('UNKNOWN_MEMBER_ID'));
+    member.syncWaiter = null;
+    if (this.state === 'Stable' || this.state === 'CompletingRebalance') this.prepareRebalance();
+    this.tryCompleteJoin();
+  }
+
+  private dropMember(member: GroupMember): void {
+    member.stopSession();
+    this.members.delete(member.memberId);
+    if (member.groupInstanceId !== null && this.staticMembers.get(member.groupInstanceId) === member.memberId) {
+      this.staticMembers.delete(member.groupInstanceId);
+    }
+    if (this.leaderId === member.memberId) this.leaderId = null;
+  }
+
+  private addPending(memberId: string, sessionTimeoutMs: number): void {
+    const timer = setTimeout(() => {
+      this.pendingMembers.delete(memberId);
+      this.tryCompleteJoin();
+    }, sessionTimeoutMs);
+    timer.unref();
+    this.pendingMembers.set(memberId, timer);
+  }
+
+  /** Marks the group deleted and stops its timers; pending requests are answered with COORDINATOR_NOT_AVAILABLE. */
+  shutdown(): void {
+    for (const member of this.members.values()) {
+      member.stopSession();
+      member.joinWaiter?.(joinError('COORDINATOR_NOT_AVAILABLE', member.memberId));
+      member.syncWaiter?.(syncError('COORDINATOR_NOT_AVAILABLE'));
+    }
+    for (const timer of this.pendingMembers.values()) clearTimeout(timer);
+    if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
+    this.members.clear();
+    this.pendingMembers.clear();
+    this.state = 'Dead';
+  }
+}
