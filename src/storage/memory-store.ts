@@ -15,6 +15,7 @@ export class MemoryLogStore implements LogStore {
   /** `defaults` apply to every log opened without its own value for a setting. */
   constructor(private readonly defaults: Partial<LogConfig> = {}) {}
 
+  /** Opens or creates a log; a log that is already open is returned as is (its config unchanged). */
   async open(name: string, config: Partial<LogConfig> = {}): Promise<PartitionLog> {
     const alreadyOpen = this.openLogs.get(name);
     if (alreadyOpen !== undefined) return alreadyOpen;

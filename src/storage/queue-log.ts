@@ -12,6 +12,7 @@
  */
 import { decodeRecords, splitBatches } from './record-batch.js';
 import { decodeSettlement, type SettleReason } from './queue/settlement-codec.js';
+import type { SettledSet } from './queue/settled-set.js';
 import { SettlementJournal } from './queue/settlement-journal.js';
 import { SettlementState } from './queue/settlement-state.js';
 import { StorageError, type AppendResult, type LogConfig, type LogStore, type PartitionLog } from './types.js';
@@ -90,7 +91,13 @@ export class QueueLog {
     const settlementConfig: Partial<LogConfig> = { segmentBytes: tuning.settlementSegmentBytes, retentionMs: -1, retentionBytes: -1 };
     if (config.fsync !== undefined) settlementConfig.fsync = config.fsync;
     const settlementLog = await store.open(settlementLogName(name), settlementConfig);
-    const state = await replaySettlements(settlementLog);
+    let state: SettlementState;
+    try {
+      state = await replaySettlements(settlementLog);
+    } catch (err) {
+      await Promise.all([log.close(), settlementLog.close()]);
+      throw err;
+    }
     state.clampTo(log.startOffset, log.highWatermark);
     const journal = new SettlementJournal(settlementLog, () => state.snapshot(), tuning.compactAfterBytes);
     return new QueueLog(store, log, settlementLog, state, journal, tuning);
@@ -115,7 +122,7 @@ export class QueueLog {
         throw new StorageError('OFFSET_OUT_OF_RANGE', `cannot settle ${offset} in ${this.log.name}: messages are [0, ${end})`);
       }
     }
-    const lowBefore = this.state.settled.lowWatermark;
+    const lowBefore = this.settledSet().lowWatermark;
     for (const offset of offsets) {
       if (this.state.settleRange(offset, offset + 1) > 0) this.journal.recordSettled(reason, offset, offset + 1);
     }
@@ -134,18 +141,18 @@ export class QueueLog {
 
   /** True if the message at `offset` is settled (offsets below the log start always are). */
   isSettled(offset: number): boolean {
-    return this.state.settled.has(offset);
+    return this.settledSet().has(offset);
   }
 
   /** The lowest unsettled offset >= `from` and below the high watermark, or undefined. */
   nextUnsettled(from: number): number | undefined {
-    const offset = this.state.settled.nextUnsettled(from);
+    const offset = this.settledSet().nextUnsettled(from);
     return offset < this.log.highWatermark ? offset : undefined;
   }
 
   /** Messages published and not yet settled. */
   get unsettledCount(): number {
-    const settled = this.state.settled;
+    const settled = this.settledSet();
     return this.log.highWatermark - settled.lowWatermark - settled.settledAboveWatermark;
   }
 
@@ -161,7 +168,7 @@ export class QueueLog {
    */
   recordReturn(offset: number): number {
     this.ensureOpen();
-    if (offset >= this.log.highWatermark || this.state.settled.has(offset)) return 0;
+    if (offset >= this.log.highWatermark || this.settledSet().has(offset)) return 0;
     const count = this.deliveryCount(offset) + 1;
     this.state.setDeliveryCount(offset, count);
     this.journal.recordDeliveryCount(offset, count);
@@ -176,7 +183,7 @@ export class QueueLog {
   /** Settles every message below the high watermark; returns how many were unsettled. */
   purge(): number {
     this.ensureOpen();
-    const start = this.state.settled.lowWatermark;
+    const start = this.settledSet().lowWatermark;
     const end = this.log.highWatermark;
     const purged = this.unsettledCount;
     if (this.state.settleRange(start, end) > 0) {
@@ -211,6 +218,15 @@ export class QueueLog {
     await this.close().catch(() => undefined);
     await this.store.delete(this.log.name);
     await this.store.delete(this.settlementLog.name);
+  }
+
+  /**
+   * The settled set, first extended to the message log's start: messages that the log itself
+   * removed (retention configured on the queue's log) count as settled.
+   */
+  private settledSet(): SettledSet {
+    if (this.log.startOffset > this.state.settled.lowWatermark) this.state.settleRange(0, this.log.startOffset);
+    return this.state.settled;
   }
 
   private async flushed(): Promise<void> {

@@ -41,8 +41,9 @@ test('Metadata v0 request is an int32 array of int16-prefixed names (protocol gu
 
 test('Metadata v9 request uses compact arrays, compact strings and tagged-field sections', () => {
   const hex = encode(sizeOfMetadataRequest, writeMetadataRequest, { topics: [{ topicId: '00'.repeat(16), name: 'ab' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false }, 9);
-  // topics: uvarint(1+1); topic: compact string "ab" = uvarint(3) 'a' 'b', no tags; then two booleans, no tags.
-  assert.equal(hex, '02' + '03' + '6162' + '00' + '01' + '00' + '00');
+  // topics: uvarint(1+1); topic: compact string "ab" = uvarint(3) 'a' 'b', no tags; then the three
+  // v9 booleans (auto-create, cluster and topic authorized operations), no tags.
+  assert.equal(hex, '02' + '03' + '6162' + '00' + '01' + '00' + '00' + '00');
 });
 
 test('request header v2 keeps the client id as a classic int16 string, then a tag section', () => {

@@ -262,6 +262,31 @@ describe('QueueLog on the memory store', () => {
     await queue.close();
   });
 
+  it('counts messages removed by retention configured on the queue log as settled', async () => {
+    const store = new MemoryLogStore();
+    const queue = await QueueLog.open(store, 'retained', { segmentBytes: 300, retentionBytes: 600 });
+    await publishMessages(queue, 50);
+    queue.settle([45], 'ack');
+    assert.ok((await queue.log.applyRetention()) > 0);
+    const start = queue.log.startOffset;
+    assert.ok(start > 0);
+    assert.equal(queue.nextUnsettled(0), start);
+    assert.ok(queue.isSettled(start - 1));
+    assert.equal(queue.unsettledCount, 50 - start - 1);
+    await queue.close();
+  });
+
+  it('refuses to open a queue whose settlement log holds a malformed record', async () => {
+    const store = new MemoryLogStore();
+    const settlements = await store.open(settlementLogName('damaged'));
+    await settlements.append(encodeBatch([{ key: null, value: Buffer.from([1, 0, 0, 0, 0, 9]) }]));
+    await assert.rejects(QueueLog.open(store, 'damaged'), (err: unknown) => err instanceof StorageError && err.code === 'LOG_DAMAGED');
+    await store.delete(settlementLogName('damaged'));
+    const queue = await QueueLog.open(store, 'damaged');
+    assert.equal(queue.unsettledCount, 0);
+    await queue.close();
+  });
+
   it('forgets settlements of messages the message log no longer holds', async () => {
     const store = new MemoryLogStore();
     const queue = await QueueLog.open(store, 'lost-tail');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { SettledSet } from '../../src/storage/queue/settled-set.js';
 import { decodeSettlement, encodeSettlement, type SettlementRecord } from '../../src/storage/queue/settlement-codec.js';
+import { SettlementState } from '../../src/storage/queue/settlement-state.js';
 import { StorageError } from '../../src/storage/types.js';
 
 const UNIVERSE = 120;
@@ -117,5 +118,35 @@ describe('settlement record codec', () => {
   it('rejects a count larger than the bytes that remain before allocating', () => {
     const huge = Buffer.from([2, 0xff, 0xff, 0xff, 0xff]);
     assert.throws(() => decodeSettlement(huge), /needs/);
+  });
+});
+
+describe('SettlementState', () => {
+  const stateOpArb = fc.oneof(
+    fc.record({ kind: fc.constant('settle' as const), start: fc.nat(80), length: fc.integer({ min: 1, max: 5 }) }),
+    fc.record({ kind: fc.constant('return' as const), offset: fc.nat(85), count: fc.integer({ min: 1, max: 9 }) }),
+  );
+
+  it('is rebuilt exactly from its own snapshot', () => {
+    fc.assert(
+      fc.property(fc.array(stateOpArb, { maxLength: 40 }), (ops) => {
+        const state = new SettlementState();
+        for (const op of ops) {
+          if (op.kind === 'settle') state.settleRange(op.start, op.start + op.length);
+          else state.setDeliveryCount(op.offset, op.count);
+        }
+        for (const offset of state.deliveryCounts.keys()) assert.ok(!state.settled.has(offset), 'no count is kept for a settled message');
+        const rebuilt = new SettlementState();
+        rebuilt.apply(decodeSettlement(encodeSettlement(state.snapshot())));
+        assert.deepEqual(rebuilt.snapshot(), state.snapshot());
+      }),
+    );
+  });
+
+  it('ignores a delivery count replayed after the message was settled', () => {
+    const state = new SettlementState();
+    state.apply({ kind: 'snapshot', lowWatermark: 5, ranges: [7, 9], counts: [[6, 2]] });
+    state.apply({ kind: 'delivery-counts', counts: [[4, 1], [8, 1], [6, 3]] });
+    assert.deepEqual([...state.deliveryCounts], [[6, 3]]);
   });
 });

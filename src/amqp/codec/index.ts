@@ -17,3 +17,4 @@ export { AmqpConstants } from './generated/constants.js';
 export function decodeMethod(payload: Buffer): AmqpMethod {
   return readMethod(new ByteReader(payload));
 }
+export { methodName } from './method-names.js';

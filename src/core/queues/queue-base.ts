@@ -10,6 +10,7 @@ import type { FieldTable } from './field-values.js';
 import type { MessageContent, QueuedMessage } from './message.js';
 import type { QueueSettings } from './queue-arguments.js';
 import type { QueueInfo } from './types.js';
+import type { RecordInput } from '../../storage/record-batch.js';
 
 /** Declared properties of a queue. */
 export interface QueueDefinition {
@@ -26,7 +27,7 @@ export interface QueueDefinition {
 /** Services a queue needs from its vhost. */
 export interface QueueHooks {
   /** Routes a message that died in `queue` to the queue's dead-letter exchange. */
-  deadLetter(queue: BrokerQueue, message: QueuedMessage, reason: DeadLetterReason): void;
+  deadLetter(queue: BrokerQueue, message: MessageContent, reason: DeadLetterReason): void;
   /** The queue became eligible for deletion (auto-delete after its last consumer, or x-expires). */
   deleteUnused(queue: BrokerQueue): void;
   /** A background storage failure. */
@@ -72,8 +73,8 @@ export abstract class BrokerQueue implements BindingTarget {
   abstract get readyCount(): number;
   /** Messages delivered and not yet settled. */
   abstract get unackedCount(): number;
-  /** Stores a routed message. */
-  abstract enqueue(content: MessageContent, now: number): EnqueueResult;
+  /** Stores a routed message; `record` is its log record, shared by every queue it goes to. */
+  abstract enqueue(content: MessageContent, record: RecordInput): EnqueueResult;
   /** basic.get: takes the next ready message (marked out for delivery unless noAck). */
   abstract get(noAck: boolean): Promise<QueuedMessage | undefined>;
   /** A delivered message was acked. */

@@ -81,7 +81,7 @@ export class OffsetStore {
   }
 
   /**
-   * Removes offsets that outlived their retention: for groups `isIdle` says have no members, those
+   * Removes offsets that outlived their retention: for groups `idleSince` reports idle (non-null), those
    * committed more than `retentionMs` before max(commit time, `idleSince`), or past their explicit expiry.
    */
   async expire(now: number, retentionMs: number, idleSince: (group: string) => number | null): Promise<void> {

@@ -34,7 +34,7 @@ export async function readSegment(segment: Segment, offset: number, maxBytes: nu
       end = nextEnd;
       nextOffset = batchLastOffset(next) + 1;
     }
-    return { data: Buffer.from(await reader.bytes(start, end)), nextOffset };
+    return { data: await reader.bytes(start, end), nextOffset };
   } finally {
     await reader.close();
   }

@@ -1,0 +1,346 @@
+/**
+ * Classic and quorum queues: FIFO (per priority level) over QueueLogs, with consumers fed in order,
+ * message TTL (expiring from the head, as RabbitMQ does), length limits with overflow behaviour,
+ * delivery limits and dead-lettering. Quorum queues differ only in reporting `x-delivery-count`.
+ */
+import { encodeBatch, type DecodedRecord, type RecordInput } from '../../storage/record-batch.js';
+import { QueueLog, type SettleReason } from '../../storage/queue-log.js';
+import type { LogConfig, LogStore } from '../../storage/types.js';
+import type { DeadLetterReason } from './dead-letter.js';
+import { Lane, LOADING } from './lane.js';
+import { contentFromRecord, expiryTime, isPersistent, type MessageContent, type QueuedMessage } from './message.js';
+import type { QueueSettings } from './queue-arguments.js';
+import { BrokerQueue, type EnqueueResult, type QueueDefinition, type QueueHooks } from './queue-base.js';
+
+/** Name of the log of priority lane `lane` of a queue whose first log is `logName`. */
+export function laneLogName(logName: string, lane: number): string {
+  return lane === 0 ? logName : `${logName}.p${lane}`;
+}
+
+/** A classic or quorum queue. */
+export class ClassicQueue extends BrokerQueue {
+  private lanes: Lane[] = [];
+  private pendingCount = 0;
+  private pendingBytes = 0;
+  /** Body bytes of stored unsettled messages. */
+  private storedBytes = 0;
+  /** Body bytes of messages out for delivery. */
+  private inflightBytes = 0;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private expiryAt = Infinity;
+  private expiring = false;
+  private enforcing = false;
+
+  /**
+   * Opens the queue's logs. With `recover`, scans the stored messages once: transient messages are
+   * dropped (a durable queue keeps only persistent messages across a restart) and sizes are counted.
+   */
+  static async open(store: LogStore, vhost: string, definition: QueueDefinition, settings: QueueSettings, hooks: QueueHooks, recover: boolean): Promise<ClassicQueue> {
+    const queue = new ClassicQueue(vhost, definition, settings, hooks);
+    const config: Partial<LogConfig> = definition.durable ? {} : { fsync: 'never' };
+    const laneCount = settings.maxPriority === undefined ? 1 : settings.maxPriority + 1;
+    for (let i = 0; i < laneCount; i++) {
+      const log = await QueueLog.open(store, laneLogName(definition.logName, i), config);
+      queue.lanes.push(
+        new Lane(i, log, (record, lane) => queue.messageFromRecord(record, lane), () => queue.scheduleDispatch(), (err) => hooks.error(queue, err)),
+      );
+    }
+    if (recover) await queue.recover();
+    return queue;
+  }
+
+  get readyCount(): number {
+    let n = this.pendingCount;
+    for (const lane of this.lanes) n += lane.readyCount;
+    return n;
+  }
+
+  get unackedCount(): number {
+    let n = 0;
+    for (const lane of this.lanes) n += lane.inflight.size;
+    return n;
+  }
+
+  enqueue(content: MessageContent, record: RecordInput): EnqueueResult {
+    const size = content.body.length;
+    if (this.settings.overflow !== 'drop-head' && this.isFullFor(size)) {
+      if (this.settings.overflow === 'reject-publish-dlx') this.hooks.deadLetter(this, content, 'maxlen');
+      return { rejected: true };
+    }
+    const lane = this.laneFor(content);
+    this.pendingCount++;
+    this.pendingBytes += size;
+    const stored = lane.log.publish(encodeBatch([record])).then(
+      (result) => {
+        this.pendingCount--;
+        this.pendingBytes -= size;
+        if (this.deleted) return;
+        this.storedBytes += size;
+        const message: QueuedMessage = {
+          ...content,
+          offset: result.baseOffset,
+          lane: lane.index,
+          expiresAt: expiryTime(content.properties, Date.now(), this.settings.messageTtl),
+          redelivered: false,
+        };
+        lane.offerAppended(message);
+        this.dispatch(message);
+        if (message.expiresAt !== Infinity) this.armExpiry(message.expiresAt);
+        if (this.settings.overflow === 'drop-head' && this.isOverLimit()) this.enforceLimits();
+      },
+      (err: unknown) => {
+        this.pendingCount--;
+        this.pendingBytes -= size;
+        throw err;
+      },
+    );
+    return { rejected: false, stored };
+  }
+
+  async get(noAck: boolean): Promise<QueuedMessage | undefined> {
+    this.touch();
+    for (;;) {
+      if (this.deleted) return undefined;
+      const next = this.nextReady();
+      if (next === undefined) return undefined;
+      if (next instanceof Lane) {
+        await next.whenLoaded();
+        continue;
+      }
+      const [lane, message] = next;
+      if (message.expiresAt < Date.now()) {
+        this.expire(lane, message);
+        continue;
+      }
+      this.hand(lane, message, noAck);
+      return message;
+    }
+  }
+
+  ack(message: QueuedMessage): void {
+    if (this.deleted) return;
+    this.settleInflight(message, 'ack');
+  }
+
+  requeue(message: QueuedMessage): void {
+    if (this.deleted) return;
+    const lane = this.lanes[message.lane];
+    if (!lane.inflight.has(message.offset)) return;
+    const count = lane.log.recordReturn(message.offset);
+    const limit = this.settings.deliveryLimit;
+    if (limit !== undefined && count > limit) {
+      this.settleInflight(message, this.deathReason('dropped'));
+      this.hooks.deadLetter(this, message, 'delivery_limit');
+      return;
+    }
+    lane.requeue(message);
+    this.inflightBytes -= message.body.length;
+    if (message.expiresAt !== Infinity) this.armExpiry(message.expiresAt);
+    this.scheduleDispatch();
+  }
+
+  reject(message: QueuedMessage): void {
+    if (this.deleted) return;
+    if (!this.lanes[message.lane].inflight.has(message.offset)) return;
+    this.settleInflight(message, this.deathReason('dropped'));
+    this.hooks.deadLetter(this, message, 'rejected');
+  }
+
+  purge(): number {
+    let purged = 0;
+    for (const lane of this.lanes) purged += lane.purgeReady();
+    this.storedBytes = this.inflightBytes;
+    return purged;
+  }
+
+  override deliveryCountHeader(message: QueuedMessage): number | undefined {
+    if (this.settings.type !== 'quorum' && this.settings.deliveryLimit === undefined) return undefined;
+    const count = this.lanes[message.lane].log.deliveryCount(message.offset);
+    return count > 0 ? count : undefined;
+  }
+
+  async release(deleteLogs: boolean): Promise<void> {
+    clearTimeout(this.expiryTimer);
+    await Promise.all(this.lanes.map((lane) => (deleteLogs ? lane.log.delete() : lane.log.close())));
+  }
+
+  /**
+   * Pushes ready messages to consumers that can take them. `fresh` is a message just stored: it is
+   * delivered even if its TTL has already run out (a TTL of 0 means "deliver now or never").
+   */
+  protected dispatch(fresh?: QueuedMessage): void {
+    const now = Date.now();
+    for (;;) {
+      const consumer = this.pickConsumer();
+      if (!consumer) break;
+      const next = this.nextReady();
+      if (next === undefined || next instanceof Lane) break;
+      const [lane, message] = next;
+      if (message !== fresh && message.expiresAt < now) {
+        this.expire(lane, message);
+        continue;
+      }
+      this.hand(lane, message, consumer.noAck);
+      consumer.host.deliver(consumer, this, message);
+    }
+    this.armHeadExpiry();
+  }
+
+  /** Takes a ready message for delivery: out for delivery, or settled at once for no-ack. */
+  private hand(lane: Lane, message: QueuedMessage, noAck: boolean): void {
+    if (noAck) {
+      lane.discard(message, 'ack');
+      this.storedBytes -= message.body.length;
+    } else {
+      lane.take(message);
+      this.inflightBytes += message.body.length;
+    }
+  }
+
+  /** The next ready message by priority, the lane being read if it must wait, or undefined. */
+  private nextReady(): [Lane, QueuedMessage] | Lane | undefined {
+    for (let i = this.lanes.length - 1; i >= 0; i--) {
+      const lane = this.lanes[i];
+      const m = lane.peek();
+      if (m === LOADING) return lane;
+      if (m !== undefined) return [lane, m];
+    }
+    return undefined;
+  }
+
+  private laneFor(content: MessageContent): Lane {
+    if (this.lanes.length === 1) return this.lanes[0];
+    const p = content.properties.priority ?? 0;
+    return this.lanes[Math.max(0, Math.min(this.lanes.length - 1, Math.floor(p)))];
+  }
+
+  private messageFromRecord(record: DecodedRecord, lane: number): QueuedMessage {
+    const content = contentFromRecord(record);
+    return {
+      ...content,
+      offset: record.offset,
+      lane,
+      expiresAt: expiryTime(content.properties, record.timestamp, this.settings.messageTtl),
+      redelivered: this.lanes[lane].log.deliveryCount(record.offset) > 0,
+    };
+  }
+
+  private settleInflight(message: QueuedMessage, reason: SettleReason): void {
+    const lane = this.lanes[message.lane];
+    if (!lane.inflight.has(message.offset)) return;
+    lane.settle(message, reason);
+    this.inflightBytes -= message.body.length;
+    this.storedBytes -= message.body.length;
+  }
+
+  private deathReason(otherwise: SettleReason): SettleReason {
+    return this.settings.deadLetterExchange !== undefined ? 'dead-lettered' : otherwise;
+  }
+
+  private expire(lane: Lane, message: QueuedMessage): void {
+    lane.discard(message, this.deathReason('expired'));
+    this.storedBytes -= message.body.length;
+    this.hooks.deadLetter(this, message, 'expired');
+  }
+
+  private drop(lane: Lane, message: QueuedMessage, reason: DeadLetterReason): void {
+    lane.discard(message, this.deathReason('dropped'));
+    this.storedBytes -= message.body.length;
+    this.hooks.deadLetter(this, message, reason);
+  }
+
+  private isFullFor(size: number): boolean {
+    const { maxLength, maxLengthBytes } = this.settings;
+    if (maxLength !== undefined && this.readyCount >= maxLength) return true;
+    const readyBytes = this.storedBytes + this.pendingBytes - this.inflightBytes;
+    return maxLengthBytes !== undefined && readyBytes + size > maxLengthBytes;
+  }
+
+  private isOverLimit(): boolean {
+    const { maxLength, maxLengthBytes } = this.settings;
+    if (maxLength !== undefined && this.readyCount - this.pendingCount > maxLength) return true;
+    return maxLengthBytes !== undefined && this.storedBytes - this.inflightBytes > maxLengthBytes;
+  }
+
+  /** Drops (and dead-letters, reason maxlen) the oldest ready messages until the queue is within its limits. */
+  private enforceLimits(): void {
+    if (this.enforcing) return;
+    this.enforcing = true;
+    const run = async (): Promise<void> => {
+      while (!this.deleted && this.isOverLimit()) {
+        const next = this.nextReady();
+        if (next === undefined) break;
+        if (next instanceof Lane) {
+          await next.whenLoaded();
+          continue;
+        }
+        this.drop(next[0], next[1], 'maxlen');
+      }
+    };
+    run()
+      .catch((err: unknown) => this.hooks.error(this, err))
+      .finally(() => {
+        this.enforcing = false;
+      });
+  }
+
+  /** Arms the expiry timer for the messages now at the head of each lane. */
+  private armHeadExpiry(): void {
+    for (const lane of this.lanes) {
+      const m = lane.peek();
+      if (m !== undefined && m !== LOADING && m.expiresAt !== Infinity) this.armExpiry(m.expiresAt);
+    }
+  }
+
+  private armExpiry(at: number): void {
+    if (at >= this.expiryAt || this.deleted) return;
+    clearTimeout(this.expiryTimer);
+    this.expiryAt = at;
+    this.expiryTimer = setTimeout(() => this.expireHeads(), Math.max(0, at - Date.now() + 1));
+    this.expiryTimer.unref();
+  }
+
+  /** Expires messages at the head of each lane whose time has come, then re-arms for the next head. */
+  private expireHeads(): void {
+    this.expiryAt = Infinity;
+    if (this.expiring || this.deleted) return;
+    this.expiring = true;
+    const run = async (): Promise<void> => {
+      for (const lane of this.lanes) {
+        for (;;) {
+          if (this.deleted) return;
+          const m = lane.peek();
+          if (m === LOADING) {
+            await lane.whenLoaded();
+            continue;
+          }
+          if (m === undefined) break;
+          if (m.expiresAt < Date.now()) {
+            this.expire(lane, m);
+            continue;
+          }
+          if (m.expiresAt !== Infinity) this.armExpiry(m.expiresAt);
+          break;
+        }
+      }
+    };
+    run()
+      .catch((err: unknown) => this.hooks.error(this, err))
+      .finally(() => {
+        this.expiring = false;
+      });
+  }
+
+  private async recover(): Promise<void> {
+    for (const lane of this.lanes) {
+      const transient: number[] = [];
+      for await (const message of lane.scan()) {
+        if (isPersistent(message.properties)) this.storedBytes += message.body.length;
+        else transient.push(message.offset);
+        if (transient.length >= 4096) lane.log.settle(transient.splice(0), 'dropped');
+      }
+      lane.log.settle(transient, 'dropped');
+    }
+    this.armExpiry(Date.now());
+  }
+}
