@@ -57,27 +57,22 @@ export class Histogram {
     this.record(millis * 1e6, count);
   }
 
-  /** Adds every sample of `other` to this histogram. */
-  merge(other: Histogram): void {
-    for (let i = 0; i < BUCKETS; i++) this.counts[i] += other.counts[i];
-    this.total += other.total;
-    this.sum += other.sum;
-    this.low = Math.min(this.low, other.low);
-    this.high = Math.max(this.high, other.high);
-  }
-
   /** Number of samples recorded. */
   get count(): number {
     return this.total;
   }
 
-  /** Smallest, largest and mean sample in nanoseconds (NaN when empty). */
+  /** Smallest sample in nanoseconds (NaN when empty). */
   get min(): number {
     return this.total === 0 ? NaN : this.low;
   }
+
+  /** Largest sample in nanoseconds (NaN when empty). */
   get max(): number {
     return this.total === 0 ? NaN : this.high;
   }
+
+  /** Mean sample in nanoseconds (NaN when empty). */
   get mean(): number {
     return this.total === 0 ? NaN : this.sum / this.total;
   }

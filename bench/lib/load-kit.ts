@@ -55,10 +55,6 @@ export class Countdown {
   fail(error: Error): void {
     this.rejectDone(error);
   }
-
-  get count(): number {
-    return this.seen;
-  }
 }
 
 /** Bounds the number of operations in flight: `acquire` waits while `limit` are outstanding. */

@@ -63,14 +63,25 @@ export function ratioLines(result: ScenarioResult): string[] {
   return lines;
 }
 
+/** One durability line per broker, or per broker and variant where its settings differ between variants. */
+export function durabilityLines(rows: Row[]): string[] {
+  const lines: string[] = [];
+  for (const broker of new Set(rows.map((row) => row.broker))) {
+    const own = rows.filter((row) => row.broker === broker);
+    const settings = new Set(own.map((row) => row.durability));
+    if (settings.size === 1) lines.push(`durability ${broker}: ${own[0].durability}`);
+    else for (const row of own) lines.push(`durability ${broker} [${row.variant}]: ${row.durability}`);
+  }
+  return lines;
+}
+
 /** The full text report of one scenario: title, table, ratios, durability per broker, notes. */
 export function formatScenario(result: ScenarioResult): string {
-  const durability = new Map(result.rows.map((row) => [row.broker, row.durability]));
   return [
     `== ${result.scenario}: ${result.title}${result.quick ? ' (quick)' : ''}`,
     formatTable(result),
     ...ratioLines(result),
-    ...[...durability].map(([broker, words]) => `durability ${broker}: ${words}`),
+    ...durabilityLines(result.rows),
     ...result.notes.map((note) => `note: ${note}`),
     '',
   ].join('\n');

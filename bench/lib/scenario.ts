@@ -33,6 +33,8 @@ export interface Target {
   durability?: string;
   /** Keep the broker's RSS samples in the row's extra figures (for memory-bound checks). */
   keepRssSeries?: boolean;
+  /** Unmeasured set-up before metering starts (filling a topic, restarting the broker for cold reads). */
+  prepare?(broker: BrokerHandle | undefined, signal: AbortSignal): Promise<void>;
   run(broker: BrokerHandle | undefined, signal: AbortSignal): Promise<Measured>;
 }
 
@@ -44,6 +46,8 @@ export interface Scenario {
   targets(quick: boolean): Target[];
   /** Remarks printed under the table (client choice, pending features, ...). */
   notes?(quick: boolean): string[];
+  /** Remarks drawn from the measured rows, added after the run. */
+  findings?(rows: Row[]): string[];
 }
 
 /** How long one target may run before it is reported as an error. */
@@ -93,15 +97,21 @@ async function runTarget(target: Target, pool: BrokerPool, quick: boolean, comma
   try {
     broker = target.kind ? await pool.get(target.kind) : undefined;
   } catch (error) {
-    return errorRow(target, target.durability ?? '', error);
+    return errorRow(target, target.durability ?? '(broker did not start)', error);
   }
   if (broker) commands[broker.kind] = broker.command;
   const durability = target.durability ?? broker?.durability ?? '';
-  const meter = broker ? new ProcessMeter(broker.pid) : undefined;
   const controller = new AbortController();
   const timeoutMs = targetTimeoutMs(quick);
   const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+  // A client library that throws from a callback must fail this row, not the whole suite.
+  const crash = (error: unknown) => controller.abort(error instanceof Error ? error : new Error(String(error)));
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+  let meter: ProcessMeter | undefined;
   try {
+    if (target.prepare) await Promise.race([target.prepare(broker, controller.signal), rejectOnAbort(controller.signal)]);
+    meter = broker ? new ProcessMeter(broker.pid) : undefined;
     const measured = await Promise.race([target.run(broker, controller.signal), rejectOnAbort(controller.signal)]);
     const usage = meter?.stop();
     const row = toRow(target, durability, measured, measured.usage ?? usage);
@@ -115,6 +125,8 @@ async function runTarget(target: Target, pool: BrokerPool, quick: boolean, comma
     return errorRow(target, durability, error);
   } finally {
     clearTimeout(timer);
+    process.off('uncaughtException', crash);
+    process.off('unhandledRejection', crash);
   }
 }
 
@@ -135,5 +147,6 @@ export async function runScenario(scenario: Scenario, pool: BrokerPool, quick: b
     result.rows.push(row);
     onRow?.(row);
   }
+  result.notes.push(...(scenario.findings?.(result.rows) ?? []));
   return result;
 }

@@ -23,6 +23,8 @@ export interface ChannelHost {
   release(channelId: number): void;
   /** A message was published (the connection may stop reading while it is blocked). */
   published(): void;
+  /** A session is closing; the connection waits for it before it reports itself closed. */
+  sessionClosing(closing: Promise<void>): void;
 }
 
 /** A method with its content, if it carries any. */
@@ -89,7 +91,18 @@ export class AmqpChannel {
   teardown(): void {
     if (this.state === 'open') this.state = 'closed';
     this.queue.length = 0;
-    this.session.close().catch(() => undefined);
+    void this.closeSession();
+  }
+
+  private sessionClose: Promise<void> | undefined;
+
+  /** Closes the session once (returning unacked messages to their queues); errors are not the client's concern. */
+  private closeSession(): Promise<void> {
+    if (!this.sessionClose) {
+      this.sessionClose = this.session.close().catch(() => undefined);
+      this.host.sessionClosing(this.sessionClose);
+    }
+    return this.sessionClose;
   }
 
   /** Writes a method frame on this channel. */
@@ -220,7 +233,7 @@ export class AmqpChannel {
       id: MethodId.ChannelClose,
       args: { replyCode: reason.code, replyText: reason.text, classId: method ? method.id >>> 16 : 0, methodId: method ? method.id & 0xffff : 0 },
     });
-    this.session.close().catch(() => undefined);
+    void this.closeSession();
   }
 
   /** While closing, only channel.close-ok (or a crossing channel.close) matters; the rest is dropped. */
@@ -238,11 +251,8 @@ export class AmqpChannel {
   async closeByClient(): Promise<void> {
     this.state = 'closed';
     this.queue.length = 0;
-    try {
-      await this.session.close();
-    } finally {
-      this.send({ id: MethodId.ChannelCloseOk, args: {} });
-      this.host.release(this.id);
-    }
+    await this.closeSession();
+    this.send({ id: MethodId.ChannelCloseOk, args: {} });
+    this.host.release(this.id);
   }
 }

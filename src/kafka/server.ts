@@ -18,7 +18,7 @@ export interface KafkaServerOptions {
   port: number;
   /** The host clients are told to connect to (Metadata, FindCoordinator); defaults to `host`. */
   advertisedHost?: string;
-  /** This broker's node id; defaults to 0. */
+  /** This broker's node id; defaults to the streams core's. */
   nodeId?: number;
   /** Largest request accepted; a larger size prefix closes the connection. Default 100 MiB. */
   maxRequestBytes?: number;
@@ -33,7 +33,7 @@ const CLOSE_GRACE_MS = 1000;
 export function startKafkaServer(streams: StreamBroker, options: KafkaServerOptions): Promise<ProtocolListener> {
   const connections = new Set<KafkaConnection>();
   const sasl = options.saslUsers === undefined ? null : new SaslUserDirectory(options.saslUsers);
-  const node = { nodeId: options.nodeId ?? 0, host: options.advertisedHost ?? options.host, port: options.port };
+  const node = { nodeId: options.nodeId ?? streams.nodeId, host: options.advertisedHost ?? options.host, port: options.port };
   const { handlers, unsupportedApiVersions } = buildHandlers(sasl !== null);
   const server = createServer((socket: Socket) => {
     const connection = new KafkaConnection(socket, {

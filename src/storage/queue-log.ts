@@ -112,7 +112,7 @@ export class QueueLog {
   /**
    * Settles messages: effective in memory at once, persisted in the background. Offsets already
    * settled are ignored; offsets outside `[0, highWatermark)` throw OFFSET_OUT_OF_RANGE (nothing is
-   * settled then).
+   * settled then). Throws the error of an earlier background write that failed.
    */
   settle(offsets: readonly number[], reason: SettleReason): void {
     this.ensureOpen();
@@ -256,8 +256,11 @@ export class QueueLog {
     return this.reclaiming;
   }
 
+  /** Throws if the queue is closed or a background write failed (its settlements could not be kept). */
   private ensureOpen(): void {
     if (this.closed) throw this.closedError();
+    const failure = this.journal.error ?? this.failure;
+    if (failure !== undefined) throw failure;
   }
 
   private closedError(): StorageError {

@@ -7,13 +7,17 @@ import { MemoryLogStore } from '../../src/storage/memory-store.js';
 import { FileLogStore } from '../../src/storage/file/file-log-store.js';
 import { encodeBatch } from '../../src/storage/record-batch.js';
 import { QueueLog, settlementLogName, type QueueLogOptions } from '../../src/storage/queue-log.js';
-import { StorageError, type LogConfig, type LogStore } from '../../src/storage/types.js';
+import { StorageError, type LogStore } from '../../src/storage/types.js';
 import { makeBatch, readAllValues } from './log-contract.js';
 
-/** A store that can be "restarted": `restart` returns the store a new process would see. */
+/**
+ * A store that can be restarted: `restart` closes it and returns the store a new process would
+ * see; `crash` returns that store without closing anything first.
+ */
 interface RestartableStore {
   store: LogStore;
   restart(): Promise<LogStore>;
+  crash(): Promise<LogStore>;
   cleanup(): Promise<void>;
 }
 
@@ -22,23 +26,27 @@ const engines: { label: string; make(): Promise<RestartableStore> }[] = [
     label: 'memory store',
     async make() {
       const store = new MemoryLogStore();
-      return { store, restart: async () => store, cleanup: () => store.close() };
+      return { store, restart: async () => store, crash: async () => store, cleanup: () => store.close() };
     },
   },
   {
     label: 'file store',
     async make() {
       const dir = await mkdtemp(join(tmpdir(), 'switchyard-queue-'));
-      let store = await FileLogStore.open(dir, { fsync: 'never' });
+      const stores = [await FileLogStore.open(dir, { fsync: 'batch' })];
+      const reopen = async (): Promise<LogStore> => {
+        stores.push(await FileLogStore.open(dir, { fsync: 'batch' }));
+        return stores[stores.length - 1];
+      };
       return {
-        store,
+        store: stores[0],
         async restart() {
-          await store.close();
-          store = await FileLogStore.open(dir, { fsync: 'never' });
-          return store;
+          await stores[stores.length - 1].close();
+          return reopen();
         },
+        crash: reopen,
         async cleanup() {
-          await store.close();
+          for (const store of stores) await store.close();
           await rm(dir, { recursive: true, force: true });
         },
       };
@@ -120,6 +128,23 @@ for (const engine of engines) {
         assert.equal(next.baseOffset, 300);
         assert.equal(queue.nextUnsettled(remaining[remaining.length - 1] + 1), 300);
         await queue.close();
+      }));
+
+    it('keeps every settlement acknowledged by settleAsync through a crash', () =>
+      withStore(async (fixture) => {
+        const options: Partial<QueueLogOptions> = { settlementSegmentBytes: 1024, compactAfterBytes: 512 };
+        const queue = await QueueLog.open(fixture.store, 'crashing', { segmentBytes: 1024 }, options);
+        await publishMessages(queue, 400, 10);
+        const order = shuffled(range(0, 400), 3);
+        for (let i = 0; i < 300; i += 20) await queue.settleAsync(order.slice(i, i + 20), 'ack');
+        queue.recordReturn(order[399]);
+        await queue.flush();
+        assert.ok(queue.settlementLog.startOffset > 0, 'snapshots were written and older settlements deleted');
+
+        const recovered = await QueueLog.open(await fixture.crash(), 'crashing', { segmentBytes: 1024 }, options);
+        assert.deepEqual(unsettledOffsets(recovered), order.slice(300).sort((a, b) => a - b));
+        assert.equal(recovered.deliveryCount(order[399]), 1);
+        await recovered.close();
       }));
 
     it('deletes message segments once every message in them is settled', () =>
@@ -285,6 +310,18 @@ describe('QueueLog on the memory store', () => {
     const queue = await QueueLog.open(store, 'damaged');
     assert.equal(queue.unsettledCount, 0);
     await queue.close();
+  });
+
+  it('reports a failed settlement write to the waiter and refuses later settlements', async () => {
+    const store = new MemoryLogStore();
+    const queue = await QueueLog.open(store, 'failing');
+    await publishMessages(queue, 4);
+    await queue.settlementLog.close();
+    const isClosedError = (err: unknown): boolean => err instanceof StorageError && err.code === 'LOG_CLOSED';
+    await assert.rejects(queue.settleAsync([0], 'ack'), isClosedError);
+    assert.throws(() => queue.settle([1], 'ack'), isClosedError);
+    assert.throws(() => queue.recordReturn(2), isClosedError);
+    await assert.rejects(queue.close(), isClosedError);
   });
 
   it('forgets settlements of messages the message log no longer holds', async () => {

@@ -12,15 +12,22 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.u
 
 const SERVE = ['--import', 'tsx', 'src/cli/run.ts', 'serve'];
 
-/** Whether `serve --help` offers a null storage mode (`--storage null`); read once. */
-export const hasNullStorage = (() => {
+let nullStorage: boolean | undefined;
+
+/** Whether `serve --help` offers a null storage mode (`--storage null`); asked once. */
+export function hasNullStorage(): boolean {
+  nullStorage ??= askNullStorage();
+  return nullStorage;
+}
+
+function askNullStorage(): boolean {
   try {
     const help = execFileSync(process.execPath, [...SERVE, '--help'], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000, stdio: ['ignore', 'pipe', 'ignore'] });
     return /--storage\b[^\n]*\bnull\b/.test(help);
   } catch {
     return false;
   }
-})();
+}
 
 const DURABILITY: Record<string, string> = {
   batch: 'fsync batch: ack after one fdatasync shared by the writes of its window (group commit)',
@@ -32,7 +39,7 @@ const DURABILITY: Record<string, string> = {
 export async function startSwitchyard(fsync: 'batch' | 'never'): Promise<BrokerHandle> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-switchyard-'));
   const [amqp, kafka, http] = [await freePort(), await freePort(), await freePort()];
-  const storage = fsync === 'never' && hasNullStorage ? ['--storage', 'null'] : ['--fsync', fsync];
+  const storage = fsync === 'never' && hasNullStorage() ? ['--storage', 'null'] : ['--fsync', fsync];
   const args = [...SERVE, '--data-dir', dataDir, '--amqp-port', `${amqp}`, '--kafka-port', `${kafka}`, '--http-port', `${http}`, ...storage];
   const health = async () => (await fetch(`http://127.0.0.1:${http}/api/health`).catch(() => undefined))?.status === 200;
   const launch = () => startServer('switchyard', process.execPath, args, { ready: health, timeoutMs: 60_000, cwd: REPO_ROOT });

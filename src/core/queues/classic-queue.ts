@@ -8,9 +8,9 @@ import { QueueLog, type SettleReason } from '../../storage/queue-log.js';
 import type { LogConfig, LogStore } from '../../storage/types.js';
 import type { DeadLetterReason } from './dead-letter.js';
 import { Lane, LOADING } from './lane.js';
-import { contentFromRecord, expiryTime, isPersistent, type MessageContent, type QueuedMessage } from './message.js';
+import { contentFromRecord, expiryTime, isPersistent, queuedMessage, type MessageContent, type QueuedMessage } from './message.js';
 import type { QueueSettings } from './queue-arguments.js';
-import { BrokerQueue, type EnqueueResult, type QueueDefinition, type QueueHooks } from './queue-base.js';
+import { BrokerQueue, isPersisted, type EnqueueResult, type QueueDefinition, type QueueHooks } from './queue-base.js';
 
 /** Name of the log of priority lane `lane` of a queue whose first log is `logName`. */
 export function laneLogName(logName: string, lane: number): string {
@@ -37,7 +37,7 @@ export class ClassicQueue extends BrokerQueue {
    */
   static async open(store: LogStore, vhost: string, definition: QueueDefinition, settings: QueueSettings, hooks: QueueHooks, recover: boolean): Promise<ClassicQueue> {
     const queue = new ClassicQueue(vhost, definition, settings, hooks);
-    const config: Partial<LogConfig> = definition.durable ? {} : { fsync: 'never' };
+    const config: Partial<LogConfig> = isPersisted(definition) ? {} : { fsync: 'never' };
     const laneCount = settings.maxPriority === undefined ? 1 : settings.maxPriority + 1;
     for (let i = 0; i < laneCount; i++) {
       const log = await QueueLog.open(store, laneLogName(definition.logName, i), config);
@@ -61,6 +61,12 @@ export class ClassicQueue extends BrokerQueue {
     return n;
   }
 
+  get cachedCount(): number {
+    let n = 0;
+    for (const lane of this.lanes) n += lane.cachedCount;
+    return n;
+  }
+
   enqueue(content: MessageContent, record: RecordInput): EnqueueResult {
     const size = content.body.length;
     if (this.settings.overflow !== 'drop-head' && this.isFullFor(size)) {
@@ -76,13 +82,8 @@ export class ClassicQueue extends BrokerQueue {
         this.pendingBytes -= size;
         if (this.deleted) return;
         this.storedBytes += size;
-        const message: QueuedMessage = {
-          ...content,
-          offset: result.baseOffset,
-          lane: lane.index,
-          expiresAt: expiryTime(content.properties, Date.now(), this.settings.messageTtl),
-          redelivered: false,
-        };
+        const expiresAt = expiryTime(content.properties, Date.now(), this.settings.messageTtl);
+        const message = queuedMessage(content, result.baseOffset, lane.index, expiresAt, false);
         lane.offerAppended(message);
         this.dispatch(message);
         if (message.expiresAt !== Infinity) this.armExpiry(message.expiresAt);
@@ -91,7 +92,7 @@ export class ClassicQueue extends BrokerQueue {
       (err: unknown) => {
         this.pendingCount--;
         this.pendingBytes -= size;
-        throw err;
+        if (!this.deleted) throw err;
       },
     );
     return { rejected: false, stored };
@@ -170,9 +171,7 @@ export class ClassicQueue extends BrokerQueue {
    */
   protected dispatch(fresh?: QueuedMessage): void {
     const now = Date.now();
-    for (;;) {
-      const consumer = this.pickConsumer();
-      if (!consumer) break;
+    while (this.consumers.length > 0) {
       const next = this.nextReady();
       if (next === undefined || next instanceof Lane) break;
       const [lane, message] = next;
@@ -180,6 +179,8 @@ export class ClassicQueue extends BrokerQueue {
         this.expire(lane, message);
         continue;
       }
+      const consumer = this.pickConsumer();
+      if (!consumer) break;
       this.hand(lane, message, consumer.noAck);
       consumer.host.deliver(consumer, this, message);
     }
@@ -216,13 +217,8 @@ export class ClassicQueue extends BrokerQueue {
 
   private messageFromRecord(record: DecodedRecord, lane: number): QueuedMessage {
     const content = contentFromRecord(record);
-    return {
-      ...content,
-      offset: record.offset,
-      lane,
-      expiresAt: expiryTime(content.properties, record.timestamp, this.settings.messageTtl),
-      redelivered: this.lanes[lane].log.deliveryCount(record.offset) > 0,
-    };
+    const expiresAt = expiryTime(content.properties, record.timestamp, this.settings.messageTtl);
+    return queuedMessage(content, record.offset, lane, expiresAt, this.lanes[lane].log.deliveryCount(record.offset) > 0);
   }
 
   private settleInflight(message: QueuedMessage, reason: SettleReason): void {

@@ -238,7 +238,8 @@ class Reader {
     const out: FieldTable = {};
     for (let i = 0; i < count; i++) {
       const key = this.string();
-      out[key] = this.value(depth);
+      // defineProperty keeps a '__proto__' key an ordinary entry instead of changing the prototype
+      Object.defineProperty(out, key, { value: this.value(depth), enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

@@ -32,6 +32,12 @@ export class Lane {
   private loading: Promise<void> | undefined;
   /** Offsets delivered and not yet settled or returned. */
   readonly inflight = new Set<number>();
+  /**
+   * Offset after the last message whose append the queue has processed. The log may already hold
+   * later messages whose acknowledgements are still on their way; those are offered by the queue
+   * as they arrive rather than read back.
+   */
+  private tail: number;
 
   constructor(
     readonly index: number,
@@ -41,11 +47,17 @@ export class Lane {
     private readonly onError: (err: unknown) => void,
   ) {
     this.readPos = log.log.startOffset;
+    this.tail = log.log.highWatermark;
   }
 
   /** Messages ready for delivery (stored, unsettled, not out for delivery). */
   get readyCount(): number {
     return this.log.unsettledCount - this.inflight.size;
+  }
+
+  /** Ready messages held in memory (window and returned messages). */
+  get cachedCount(): number {
+    return this.window.length - this.head + this.requeued.length;
   }
 
   /** The next ready message without taking it, LOADING while it is being read, undefined if none. */
@@ -58,7 +70,7 @@ export class Lane {
     }
     if (this.loading) return LOADING;
     const next = this.log.nextUnsettled(this.readPos);
-    if (next === undefined) return undefined;
+    if (next === undefined || next >= this.tail) return undefined;
     this.readPos = next;
     this.startLoad();
     return LOADING;
@@ -108,6 +120,7 @@ export class Lane {
    * (so it is delivered without being read back), otherwise left for the reader.
    */
   offerAppended(message: QueuedMessage): void {
+    if (message.offset >= this.tail) this.tail = message.offset + 1;
     if (this.loading || this.readPos !== message.offset) return;
     if (this.window.length - this.head >= WINDOW_MESSAGES || this.windowBytes >= WINDOW_BYTES) return;
     this.window.push(message);
@@ -142,8 +155,9 @@ export class Lane {
     let pos = this.log.nextUnsettled(this.log.log.startOffset);
     while (pos !== undefined) {
       const result = await this.log.log.read(pos, READ_BYTES);
-      for (const message of this.decode(result.data, pos)) yield message;
-      pos = this.log.nextUnsettled(result.nextOffset);
+      const { messages, next } = this.decode(result.data, pos, result.nextOffset, WINDOW_MESSAGES);
+      for (const message of messages) yield message;
+      pos = this.log.nextUnsettled(next);
     }
   }
 
@@ -168,15 +182,20 @@ export class Lane {
     }
   }
 
-  private decode(data: Buffer, from: number): QueuedMessage[] {
-    const out: QueuedMessage[] = [];
+  /**
+   * Decodes the unsettled messages at or after `from` in `data`, stopping after `limit` of them (the
+   * rest is read again later). Returns them and the offset to read next.
+   */
+  private decode(data: Buffer, from: number, nextOffset: number, limit: number): { messages: QueuedMessage[]; next: number } {
+    const messages: QueuedMessage[] = [];
     for (const batch of splitBatches(data)) {
       for (const record of decodeRecords(batch)) {
         if (record.offset < from || this.log.isSettled(record.offset)) continue;
-        out.push(this.makeMessage(record, this.index));
+        if (messages.length === limit) return { messages, next: record.offset };
+        messages.push(this.makeMessage(record, this.index));
       }
     }
-    return out;
+    return { messages, next: nextOffset };
   }
 
   private startLoad(): void {
@@ -184,11 +203,12 @@ export class Lane {
     this.loading = this.log.log
       .read(from, READ_BYTES)
       .then((result) => {
-        for (const message of this.decode(result.data, from)) {
+        const { messages, next } = this.decode(result.data, from, result.nextOffset, Math.max(1, WINDOW_MESSAGES - this.cachedCount));
+        for (const message of messages) {
           this.window.push(message);
           this.windowBytes += message.body.length;
         }
-        this.readPos = Math.max(this.readPos, result.nextOffset);
+        this.readPos = Math.max(this.readPos, next);
       })
       .catch((err: unknown) => this.onError(err))
       .finally(() => {

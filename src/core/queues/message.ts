@@ -28,6 +28,20 @@ export interface QueuedMessage extends MessageContent {
   redelivered: boolean;
 }
 
+/** Builds a queued message (one object shape for all of them, which keeps property access fast). */
+export function queuedMessage(content: MessageContent, offset: number, lane: number, expiresAt: number, redelivered: boolean): QueuedMessage {
+  return {
+    exchange: content.exchange,
+    routingKey: content.routingKey,
+    properties: content.properties,
+    body: content.body,
+    offset,
+    lane,
+    expiresAt,
+    redelivered,
+  };
+}
+
 /** Builds the log record of a message. */
 export function messageRecord(content: MessageContent, timestamp: number): RecordInput {
   const meta: FieldTable = {

@@ -34,6 +34,11 @@ export interface QueueHooks {
   error(queue: BrokerQueue, err: unknown): void;
 }
 
+/** True if a queue's definition and messages survive a restart (durable and not exclusive). */
+export function isPersisted(definition: QueueDefinition): boolean {
+  return definition.durable && definition.exclusiveOwner === undefined;
+}
+
 /** How a queue took a published message. */
 export type EnqueueResult = { rejected: true } | { rejected: false; stored: Promise<void> };
 
@@ -73,6 +78,8 @@ export abstract class BrokerQueue implements BindingTarget {
   abstract get readyCount(): number;
   /** Messages delivered and not yet settled. */
   abstract get unackedCount(): number;
+  /** Ready messages decoded and held in memory. */
+  abstract get cachedCount(): number;
   /** Stores a routed message; `record` is its log record, shared by every queue it goes to. */
   abstract enqueue(content: MessageContent, record: RecordInput): EnqueueResult;
   /** basic.get: takes the next ready message (marked out for delivery unless noAck). */
@@ -98,12 +105,15 @@ export abstract class BrokerQueue implements BindingTarget {
   /** 405 unless `connectionId` may use this queue (exclusive queues belong to their connection). */
   checkAccess(connectionId: string): void {
     const owner = this.definition.exclusiveOwner;
-    if (owner !== undefined && owner !== connectionId) {
-      throw new BrokerError(
-        'RESOURCE_LOCKED',
-        `cannot obtain exclusive access to locked queue '${this.name}' in vhost '${this.vhost}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.`,
-      );
-    }
+    if (owner !== undefined && owner !== connectionId) throw this.lockedError();
+  }
+
+  /** The 405 RESOURCE_LOCKED error for this queue. */
+  lockedError(): BrokerError {
+    return new BrokerError(
+      'RESOURCE_LOCKED',
+      `cannot obtain exclusive access to locked queue '${this.name}' in vhost '${this.vhost}'. It could be originally declared on another connection or the exclusive property value does not match that of the original declaration.`,
+    );
   }
 
   /** Registers a consumer; 403 if exclusivity forbids it. */
@@ -197,6 +207,7 @@ export abstract class BrokerQueue implements BindingTarget {
       arguments: d.arguments,
       messagesReady: this.readyCount,
       messagesUnacknowledged: this.unackedCount,
+      messagesInMemory: this.cachedCount,
       consumers: this.consumers.length,
     };
   }

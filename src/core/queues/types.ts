@@ -191,6 +191,8 @@ export interface QueueInfo {
   arguments: FieldTable;
   messagesReady: number;
   messagesUnacknowledged: number;
+  /** Messages held in memory (read-ahead window, returned messages); the rest of the backlog is on disk. */
+  messagesInMemory: number;
   consumers: number;
 }
 

@@ -2,7 +2,7 @@
  * Kafka error codes for the answers the streams core gives per topic, partition or member.
  * Operations that Kafka answers per item return `{ errorCode }` objects; these helpers build them.
  */
-import { BrokerError, ERRORS, type ErrorName } from '../errors.js';
+import { BrokerError, ERRORS, type ErrorName, type ErrorSpec } from '../errors.js';
 import { StorageError } from '../../storage/types.js';
 
 /** Kafka's "no error" code. */
@@ -10,7 +10,7 @@ export const NONE = 0;
 
 /** The Kafka code of a registered error. */
 export function kafkaCode(name: ErrorName): number {
-  const spec: { kafka?: number } = ERRORS[name];
+  const spec: ErrorSpec = ERRORS[name];
   return spec.kafka ?? -1;
 }
 

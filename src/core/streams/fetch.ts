@@ -83,7 +83,7 @@ async function fetchOnce(lookup: PartitionLookup, requests: FetchPartitionReques
 
 /** Fetches every requested partition, long-polling per the options; results follow the request order. */
 export async function fetchMany(lookup: PartitionLookup, requests: FetchPartitionRequest[], options: FetchOptions): Promise<FetchResult[]> {
-  const minBytes = Math.max(options.minBytes ?? 1, 1);
+  const minBytes = options.minBytes ?? 1;
   const deadline = Date.now() + Math.max(options.maxWaitMs ?? 0, 0);
   const partitions = requests.map((r) => lookup(r.topic, r.partition)).filter((p): p is Partition => p !== undefined);
   const watch = new ChangeWatch(partitions);

@@ -4,7 +4,7 @@
  * description and deletion, and offset retention. This broker coordinates every group.
  */
 import type { ErrorName } from '../errors.js';
-import { kafkaCode, NONE } from './error-codes.js';
+import { errorCodeOf, kafkaCode, NONE } from './error-codes.js';
 import { readSubscriptionTopics } from './consumer-protocol.js';
 import { Group } from './group.js';
 import type {
@@ -157,8 +157,12 @@ export class GroupCoordinator {
     const refusal = this.checkCommit(req.groupId, req.memberId, req.groupInstanceId, req.generationId);
     if (refusal) return topicErrors(req.topics, kafkaCode(refusal));
     const { accepted, answers } = this.resolveCommit(req.topics, req.retentionTimeMs, Date.now());
-    await this.ctx.offsets.commit(req.groupId, accepted);
-    return answers;
+    try {
+      await this.ctx.offsets.commit(req.groupId, accepted);
+      return answers;
+    } catch (err) {
+      return topicErrors(req.topics, errorCodeOf(err));
+    }
   }
 
   /** OffsetFetch: committed offsets of the named partitions, or of every partition when `topics` is null. */

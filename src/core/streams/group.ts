@@ -51,6 +51,7 @@ export class Group {
   /** Member ids handed out with MEMBER_ID_REQUIRED, waiting for the member's second JoinGroup. */
   private readonly pendingMembers = new Map<string, NodeJS.Timeout>();
   private rebalanceTimer: NodeJS.Timeout | null = null;
+  private initialDelayTimer: NodeJS.Timeout | null = null;
   private initialDelayActive = false;
 
   constructor(
@@ -140,9 +141,9 @@ export class Group {
       req.protocolType,
       req.protocols,
     );
+    if (this.members.size === 0) this.protocolType = req.protocolType;
     this.members.set(memberId, member);
     if (req.groupInstanceId !== null) this.staticMembers.set(req.groupInstanceId, memberId);
-    if (this.protocolType === null) this.protocolType = req.protocolType;
     if (this.leaderId === null) this.leaderId = memberId;
     return this.awaitJoin(member);
   }
@@ -187,16 +188,17 @@ export class Group {
       this.initialDelayActive = true;
       const delay = setTimeout(() => {
         this.initialDelayActive = false;
+        this.initialDelayTimer = null;
         this.tryCompleteJoin();
       }, Math.min(this.settings.initialRebalanceDelayMs, timeout));
-      delay.unref();
+      this.initialDelayTimer = delay;
     }
   }
 
   private startRebalanceTimer(timeoutMs: number): void {
     if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
+    // Not unref'd: JoinGroup requests are waiting on this timer.
     this.rebalanceTimer = setTimeout(() => this.completeJoin(), timeoutMs);
-    this.rebalanceTimer.unref();
   }
 
   private tryCompleteJoin(): void {
@@ -209,7 +211,9 @@ export class Group {
   private completeJoin(): void {
     if (this.state !== 'PreparingRebalance') return;
     if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
+    if (this.initialDelayTimer) clearTimeout(this.initialDelayTimer);
     this.rebalanceTimer = null;
+    this.initialDelayTimer = null;
     this.initialDelayActive = false;
     for (const member of [...this.members.values()]) if (member.joinWaiter === null) this.dropMember(member);
     this.generationId++;
@@ -401,6 +405,7 @@ export class Group {
     }
     for (const timer of this.pendingMembers.values()) clearTimeout(timer);
     if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
+    if (this.initialDelayTimer) clearTimeout(this.initialDelayTimer);
     this.members.clear();
     this.pendingMembers.clear();
     this.state = 'Dead';

@@ -101,6 +101,11 @@ export class OffsetStore {
     await this.log.snapshotIfNeeded();
   }
 
+  /** Closes the offsets log. */
+  async close(): Promise<void> {
+    await this.log.close();
+  }
+
   private index(group: string, entry: OffsetEntry): void {
     let offsets = this.byGroup.get(group);
     if (offsets === undefined) {

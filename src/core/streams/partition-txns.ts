@@ -83,6 +83,11 @@ export class PartitionTxns {
       .map((r) => ({ producerId: r.producerId, firstOffset: r.firstOffset }));
   }
 
+  /** True if the batch of `producerId` at `offset` belongs to an aborted transaction. */
+  isAborted(producerId: number, offset: number): boolean {
+    return this.aborted.some((r) => r.producerId === producerId && r.firstOffset <= offset && offset <= r.lastOffset);
+  }
+
   /** Forgets aborted ranges wholly below the log start; returns them. */
   pruneBelow(logStartOffset: number): AbortedRange[] {
     const dropped = this.aborted.filter((r) => r.lastOffset < logStartOffset);

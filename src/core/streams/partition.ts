@@ -87,6 +87,10 @@ export class Partition {
   readonly producers = new ProducerStateTable();
   readonly txns = new PartitionTxns();
   private readonly listeners = new Set<() => void>();
+  /** Operations in progress on the log, and a gate that holds new ones back while the log is swapped. */
+  private busy = 0;
+  private idleWaiters: (() => void)[] = [];
+  private gate: Promise<void> | null = null;
 
   constructor(
     readonly topic: string,
@@ -112,8 +116,40 @@ export class Partition {
     for (const listener of [...this.listeners]) listener();
   }
 
+  /** Runs `op` on the current log, after any log swap in progress. */
+  private async guarded<T>(op: () => Promise<T>): Promise<T> {
+    while (this.gate) await this.gate;
+    this.busy++;
+    try {
+      return await op();
+    } finally {
+      if (--this.busy === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /**
+   * Runs `swap` alone: new operations wait, operations in progress finish first. Used to replace
+   * the log (compaction) without a reader or writer seeing a closed one.
+   */
+  async exclusive<T>(swap: () => Promise<T>): Promise<T> {
+    while (this.gate) await this.gate;
+    let open = (): void => undefined;
+    this.gate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      if (this.busy > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+      return await swap();
+    } finally {
+      this.gate = null;
+      open();
+    }
+  }
+
   /** Appends one client batch; never throws, answers with a Kafka error code. */
-  async produce(batch: Buffer, now = Date.now()): Promise<{ errorCode: number; errorMessage: string | null; baseOffset: number; logAppendTime: number }> {
+  produce(batch: Buffer, now = Date.now()): Promise<{ errorCode: number; errorMessage: string | null; baseOffset: number; logAppendTime: number }> {
+    return this.guarded(() => this.produceNow(batch, now));
+  }
+
+  private async produceNow(batch: Buffer, now: number): Promise<{ errorCode: number; errorMessage: string | null; baseOffset: number; logAppendTime: number }> {
     try {
       const header = this.validate(batch);
       const config = this.config();
@@ -138,6 +174,9 @@ export class Partition {
     if (header.attributes & ATTR_TRANSACTIONAL && header.producerId < 0) {
       throw brokerError('INVALID_RECORD', 'transactional batch without a producer id');
     }
+    if (this.config().compact && decodeBatchRecords(batch)?.some((r) => r.key === null)) {
+      throw brokerError('INVALID_RECORD', 'a compacted topic cannot accept a record without a key');
+    }
     return header;
   }
 
@@ -148,13 +187,13 @@ export class Partition {
   }
 
   private async appendIdempotent(batch: Buffer, header: BatchHeader, now: number): Promise<{ errorCode: number; errorMessage: null; baseOffset: number }> {
+    const check = this.producers.check(header);
+    if (check.duplicateOf) return { errorCode: NONE, errorMessage: null, baseOffset: await check.duplicateOf.baseOffset };
     const transactional = (header.attributes & ATTR_TRANSACTIONAL) !== 0;
     if (transactional) {
       const refusal = this.txnGuard(header.producerId, header.producerEpoch, this.topic, this.index);
       if (refusal) throw brokerError(refusal, `producer ${header.producerId} may not write to ${this.topic}-${this.index} in its transaction`);
     }
-    const check = this.producers.check(header);
-    if (check.duplicateOf) return { errorCode: NONE, errorMessage: null, baseOffset: await check.duplicateOf.baseOffset };
     const opensTxn = transactional && this.txns.begin(header.producerId, this.log.highWatermark);
     const append = this.log.append(batch);
     const baseOffset = append.then((r) => r.baseOffset);
@@ -176,7 +215,11 @@ export class Partition {
    * Writes a transaction marker for `producerId` and closes its transaction here. Returns the
    * aborted range when it aborted (for the coordinator to persist), else null.
    */
-  async writeMarker(producerId: number, producerEpoch: number, committed: boolean, coordinatorEpoch: number): Promise<AbortedRange | null> {
+  writeMarker(producerId: number, producerEpoch: number, committed: boolean, coordinatorEpoch: number): Promise<AbortedRange | null> {
+    return this.guarded(() => this.writeMarkerNow(producerId, producerEpoch, committed, coordinatorEpoch));
+  }
+
+  private async writeMarkerNow(producerId: number, producerEpoch: number, committed: boolean, coordinatorEpoch: number): Promise<AbortedRange | null> {
     const marker = encodeBatch([{ key: markerKey(committed), value: markerValue(coordinatorEpoch) }], {
       producerId,
       producerEpoch,
@@ -191,7 +234,11 @@ export class Partition {
   }
 
   /** Reads from `offset` (nothing when maxBytes <= 0, only the positions); never throws, answers with a Kafka error code. */
-  async fetch(offset: number, maxBytes: number, isolation: IsolationLevel): Promise<FetchResult> {
+  fetch(offset: number, maxBytes: number, isolation: IsolationLevel): Promise<FetchResult> {
+    return this.guarded(() => this.fetchNow(offset, maxBytes, isolation));
+  }
+
+  private async fetchNow(offset: number, maxBytes: number, isolation: IsolationLevel): Promise<FetchResult> {
     const highWatermark = this.log.highWatermark;
     const logStartOffset = this.log.startOffset;
     const lastStableOffset = this.txns.lastStableOffset(highWatermark);
@@ -205,16 +252,20 @@ export class Partition {
     if (offset >= limit || maxBytes <= 0) return { ...base, errorCode: NONE, abortedTransactions: none, records: EMPTY };
     try {
       const read = await this.log.read(offset, maxBytes);
+      if (!committedOnly) return { ...base, errorCode: NONE, abortedTransactions: null, records: read.data };
       const { data, endOffset } = cutBatchesAt(read.data, limit);
-      const abortedTransactions = committedOnly ? this.txns.abortedBetween(offset, endOffset) : null;
-      return { ...base, errorCode: NONE, abortedTransactions, records: data };
+      return { ...base, errorCode: NONE, abortedTransactions: this.txns.abortedBetween(offset, endOffset), records: data };
     } catch (err) {
       return { ...base, errorCode: errorCodeOf(err), abortedTransactions: none, records: EMPTY };
     }
   }
 
   /** Answers one partition of ListOffsets; never throws. */
-  async listOffsets(timestamp: number, isolation: IsolationLevel): Promise<ListOffsetsResult> {
+  listOffsets(timestamp: number, isolation: IsolationLevel): Promise<ListOffsetsResult> {
+    return this.guarded(() => this.listOffsetsNow(timestamp, isolation));
+  }
+
+  private async listOffsetsNow(timestamp: number, isolation: IsolationLevel): Promise<ListOffsetsResult> {
     try {
       if (timestamp === LATEST_TIMESTAMP) {
         const offset = isolation === READ_COMMITTED ? this.lastStableOffset : this.log.highWatermark;
@@ -254,7 +305,11 @@ export class Partition {
   }
 
   /** Moves the log start to `offset` (-1 = the high watermark); never throws. */
-  async deleteRecords(offset: number): Promise<DeleteRecordsResult> {
+  deleteRecords(offset: number): Promise<DeleteRecordsResult> {
+    return this.guarded(() => this.deleteRecordsNow(offset));
+  }
+
+  private async deleteRecordsNow(offset: number): Promise<DeleteRecordsResult> {
     const target = offset === -1 ? this.log.highWatermark : offset;
     if (target < 0 || target > this.log.highWatermark) {
       return { errorCode: kafkaCode('OFFSET_OUT_OF_RANGE'), lowWatermark: this.log.startOffset };
@@ -265,6 +320,21 @@ export class Partition {
     } catch (err) {
       return { errorCode: errorCodeOf(err), lowWatermark: this.log.startOffset };
     }
+  }
+
+  /**
+   * Finds the open transaction of `producerId` anywhere in the log (for a transaction the
+   * coordinator knows is ongoing but whose first batch lies before the recovery scan).
+   */
+  async recoverOpenTxn(producerId: number): Promise<void> {
+    if (this.txns.isOpen(producerId)) return;
+    let firstOffset = -1;
+    for await (const { header } of scanBatches(this.log, this.log.startOffset)) {
+      if (header.producerId !== producerId || (header.attributes & ATTR_TRANSACTIONAL) === 0) continue;
+      if (header.attributes & ATTR_CONTROL) firstOffset = -1;
+      else if (firstOffset < 0) firstOffset = header.baseOffset;
+    }
+    if (firstOffset >= 0 && this.txns.begin(producerId, firstOffset)) this.txns.settle(producerId, firstOffset);
   }
 
   /**

@@ -40,11 +40,6 @@ function nextSequence(seq: number): number {
 export class ProducerStateTable {
   private readonly producers = new Map<number, ProducerEntry>();
 
-  /** The epoch last seen from `producerId`, or undefined. */
-  epochOf(producerId: number): number | undefined {
-    return this.producers.get(producerId)?.epoch;
-  }
-
   /**
    * Checks the epoch and sequence of a client batch from an idempotent producer. Throws
    * INVALID_PRODUCER_EPOCH for an older epoch and OUT_OF_ORDER_SEQUENCE_NUMBER for a gap.

@@ -61,6 +61,11 @@ export class StateLog<V> {
     await this.log.append(encodeBatch(records));
   }
 
+  /** Closes the underlying log. */
+  async close(): Promise<void> {
+    await this.log.close();
+  }
+
   /** Rewrites the live entries and drops everything before them, when the log has grown enough. */
   async snapshotIfNeeded(): Promise<boolean> {
     const live = this.live.size;

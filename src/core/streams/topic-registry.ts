@@ -164,6 +164,12 @@ export class TopicRegistry {
     await this.meta.snapshotIfNeeded();
   }
 
+  /** Closes the metadata log and every partition log. */
+  async close(): Promise<void> {
+    for (const topic of this.topics.values()) for (const partition of topic.partitions) await partition.log.close();
+    await this.meta.close();
+  }
+
   private recordOf(topic: Topic): TopicRecord {
     return { topicId: topic.topicId, partitions: topic.partitions.length, configs: topic.configs };
   }

@@ -1,5 +1,5 @@
 /** Public shapes of producer id allocation and the transaction coordinator. */
-import type { OffsetCommitTopic, TopicPartitionErrors, TopicPartitions } from './group-types.js';
+import type { OffsetCommitTopic, TopicPartitions } from './group-types.js';
 
 /** An InitProducerId request (transactionalId null for an idempotent-only producer). */
 export interface InitProducerIdRequest {
@@ -47,9 +47,6 @@ export interface TxnOffsetCommitRequest extends TxnProducer {
   groupInstanceId: string | null;
   topics: OffsetCommitTopic[];
 }
-
-/** Per-partition answers of AddPartitionsToTxn and TxnOffsetCommit. */
-export type TxnPartitionErrors = TopicPartitionErrors[];
 
 /** The state of a transactional id, as the coordinator keeps it. */
 export type TxnState = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort';

@@ -13,6 +13,7 @@
  * - A failed write or fsync is fatal for the log: further appends reject with FSYNC_FAILED.
  */
 import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { BATCH_HEADER_BYTES, batchTotalBytes, readBatchHeader, verifyBatchCrc, writeBaseOffset } from '../record-batch.js';
 import { StorageError, type AppendResult, type FsyncMode, type LogConfig, type PartitionLog, type ReadResult } from '../types.js';
 import { readCheckpoint, takeCleanMarker, writeCheckpoint, writeCleanMarker, type LogPosition } from './checkpoint.js';
@@ -68,7 +69,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
 
   /** Opens (creating or recovering) the log in `dir`; `onClose` runs once the log is closed. */
   static async open(name: string, dir: string, config: LogConfig, onClose: () => void): Promise<FilePartitionLog> {
-    await mkdir(dir, { recursive: true });
+    if (await mkdir(dir, { recursive: true })) await fsyncDir(dirname(dir));
     const clean = await takeCleanMarker(dir);
     const checkpoint = await readCheckpoint(dir);
     const recoveryPoint = checkpoint?.recoveryPoint ?? { segmentBase: 0, position: 0 };

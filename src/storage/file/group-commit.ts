@@ -1,17 +1,22 @@
 /**
  * Group commit: the single writer of a log's active segment.
  *
- * Appends are queued in parallel arrays (no per-append closure beyond the promise itself). One
- * cycle at a time takes everything queued, writes it with one writev per segment, then, under
- * fsync 'batch', issues ONE fdatasync covering the whole group before acknowledging all of it;
- * appends that arrive meanwhile form the next group. 'always' takes one append per cycle (one
- * fdatasync each); 'never' acknowledges after the write. Any write or sync error is fatal: the
- * group and everything queued after it are rejected with FSYNC_FAILED, and so is every later append.
+ * Appends are queued in parallel arrays (no per-append closure beyond the promise itself). The
+ * write stage takes everything queued as one group and writes it with one writev per segment;
+ * appends arriving meanwhile form the next group. Under fsync 'batch', each written group gets ONE
+ * fdatasync covering it and everything written before it, and up to MAX_SYNCS_IN_FLIGHT syncs may
+ * overlap the next writes: when a sync completes, every group written before it was issued is
+ * durable and is acknowledged, always in append order. 'always' writes and fdatasyncs one append at
+ * a time; 'never' acknowledges after the write. Any write or sync error is fatal: every group not
+ * yet acknowledged, and every later append, is rejected with FSYNC_FAILED.
  */
 import type { AppendResult, FsyncMode } from '../types.js';
 import { StorageError } from '../types.js';
 import { writevAll } from './durable-fs.js';
 import type { Segment } from './segment.js';
+
+/** Syncs that may run at once (the rest of libuv's pool stays free for writes and reads). */
+const MAX_SYNCS_IN_FLIGHT = Number(process.env.XSYNCS ?? 2);
 
 /** Counters of the writer, for benchmarks and monitoring. */
 export interface CommitStats {
@@ -33,7 +38,21 @@ export interface GroupCommitHost {
   failed(error: StorageError): void;
 }
 
-/** The queue and flush loop of one log. */
+/** Appends written together: their outcome, and where each segment they touched now ends. */
+interface Group {
+  results: AppendResult[];
+  resolves: ((result: AppendResult) => void)[];
+  rejects: ((error: unknown) => void)[];
+  runs: { segment: Segment; end: number; highWatermark: number }[];
+}
+
+/** Groups covered by one fdatasync, and whether it has completed. */
+interface Sync {
+  groups: Group[];
+  done: boolean;
+}
+
+/** The queue, write stage and sync stage of one log. */
 export class GroupCommit {
   readonly stats: CommitStats = { appends: 0, writes: 0, fsyncs: 0, bytes: 0 };
   private buffers: Buffer[] = [];
@@ -41,11 +60,16 @@ export class GroupCommit {
   private results: AppendResult[] = [];
   private resolves: ((result: AppendResult) => void)[] = [];
   private rejects: ((error: unknown) => void)[] = [];
-  private running: Promise<void> | undefined;
+  private writing: Promise<void> | undefined;
+  /** Written groups waiting for a sync to be issued. */
+  private unsynced: Group[] = [];
+  /** Issued syncs, oldest first, until acknowledged. */
+  private syncs: Sync[] = [];
+  private syncsInFlight = 0;
+  /** True while a segment is being sealed and its successor created: no sync may start. */
+  private sealing = false;
+  private waiters: (() => void)[] = [];
   private failure: StorageError | undefined;
-  private readonly start = (): void => {
-    this.running = this.loop();
-  };
 
   constructor(private readonly host: GroupCommitHost) {}
 
@@ -53,73 +77,168 @@ export class GroupCommit {
   enqueue(buffer: Buffer, segment: Segment, result: AppendResult): Promise<AppendResult> {
     if (this.failure) return Promise.reject(this.failure);
     this.stats.appends++;
-    if (this.buffers.length === 0 && !this.running) queueMicrotask(this.start);
     this.buffers.push(buffer);
     this.segments.push(segment);
     this.results.push(result);
-    return new Promise<AppendResult>((resolve, reject) => {
+    const promise = new Promise<AppendResult>((resolve, reject) => {
       this.resolves.push(resolve);
       this.rejects.push(reject);
     });
+    if (process.env.XLAZY) { if (!this.writing && this.buffers.length === 1) queueMicrotask(() => { this.writing ??= this.writeLoop(); }); } else this.writing ??= this.writeLoop();
+    return promise;
   }
 
   /** Resolves once everything queued so far is acknowledged or rejected. */
   async drain(): Promise<void> {
-    while (this.running || this.buffers.length > 0) await (this.running ?? Promise.resolve());
+    while (this.writing || this.syncsInFlight > 0 || this.buffers.length > 0 || this.unsynced.length > 0) await this.nextEvent();
   }
 
-  private async loop(): Promise<void> {
-    while (this.buffers.length > 0 && !this.failure) {
-      const count = this.host.fsyncMode() === 'always' ? 1 : this.buffers.length;
-      const buffers = this.buffers.splice(0, count);
-      const segments = this.segments.splice(0, count);
-      const results = this.results.splice(0, count);
-      const resolves = this.resolves.splice(0, count);
-      const rejects = this.rejects.splice(0, count);
-      try {
-        await this.commit(buffers, segments, results);
-      } catch (err) {
-        this.fail(err, rejects);
-        break;
+  /** Resolves once no sync is running (before a segment's handle is closed). */
+  async syncsSettled(): Promise<void> {
+    while (this.syncsInFlight > 0) await this.nextEvent();
+  }
+
+  /** Resolves at the next sync completion, failure or end of the write loop. */
+  private nextEvent(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private async writeLoop(): Promise<void> {
+    try {
+      while (this.buffers.length > 0 && !this.failure) {
+        const mode = this.host.fsyncMode();
+        if (mode !== 'batch') await this.settleSyncs();
+        const group = await this.writeGroup(mode === 'always' ? 1 : this.buffers.length);
+        if (mode === 'never') this.acknowledge(group, false);
+        else if (mode === 'always') {
+          await this.sync(group.runs[group.runs.length - 1].segment);
+          this.acknowledge(group, true);
+        } else {
+          this.unsynced.push(group);
+          this.startSync();
+        }
       }
-      for (let i = 0; i < count; i++) resolves[i](results[i]);
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      this.writing = undefined;
+      this.wake();
     }
-    this.running = undefined;
   }
 
-  /** Writes one group (possibly spanning a roll), syncs it per the mode, and acknowledges it. */
-  private async commit(buffers: Buffer[], segments: Segment[], results: AppendResult[]): Promise<void> {
-    const runs: [Segment, number, number][] = [];
-    for (let i = 0; i < buffers.length; ) {
-      const segment = segments[i];
-      let j = i;
-      let bytes = 0;
-      while (j < buffers.length && segments[j] === segment) bytes += buffers[j++].length;
-      if (!segment.handle) await this.host.startSegment(segment);
-      const position = segment.visibleSize;
-      await writevAll(segment.handle!, j - i === buffers.length ? buffers : buffers.slice(i, j), position);
-      this.stats.writes++;
-      this.stats.bytes += bytes;
-      runs.push([segment, position + bytes, results[j - 1].lastOffset + 1]);
-      i = j;
+  /** Acknowledges every group written under 'batch' before a switch to another mode. */
+  private async settleSyncs(): Promise<void> {
+    while ((this.syncs.length > 0 || this.unsynced.length > 0) && !this.failure) {
+      this.startSync();
+      await this.nextEvent();
     }
-    const synced = this.host.fsyncMode() !== 'never';
-    if (synced) {
-      await runs[runs.length - 1][0].handle!.datasync();
+  }
+
+  /** Seals the previous segment and creates `segment`, with no sync running meanwhile. */
+  private async startSegment(segment: Segment): Promise<void> {
+    this.sealing = true;
+    try {
+      await this.syncsSettled();
+      await this.host.startSegment(segment);
+    } finally {
+      this.sealing = false;
+    }
+  }
+
+  /** Writes the first `count` queued batches (one writev per segment they span). */
+  private async writeGroup(count: number): Promise<Group> {
+    const buffers = this.buffers.splice(0, count);
+    const segments = this.segments.splice(0, count);
+    const group: Group = { results: this.results.splice(0, count), resolves: this.resolves.splice(0, count), rejects: this.rejects.splice(0, count), runs: [] };
+    try {
+      for (let i = 0; i < count; ) {
+        const segment = segments[i];
+        let j = i;
+        let bytes = 0;
+        while (j < count && segments[j] === segment) bytes += buffers[j++].length;
+        if (!segment.handle) await this.startSegment(segment);
+        const position = segment.writtenSize;
+        await writevAll(segment.handle!, j - i === count ? buffers : buffers.slice(i, j), position);
+        segment.writtenSize = position + bytes;
+        this.stats.writes++;
+        this.stats.bytes += bytes;
+        group.runs.push({ segment, end: position + bytes, highWatermark: group.results[j - 1].lastOffset + 1 });
+        i = j;
+      }
+    } catch (err) {
+      this.unsynced.push(group);
+      throw err;
+    }
+    return group;
+  }
+
+  /** Issues one fdatasync covering every written group not yet covered, if a slot is free. */
+  private startSync(): void {
+    if (this.sealing || this.syncsInFlight >= MAX_SYNCS_IN_FLIGHT || this.unsynced.length === 0 || this.failure) return;
+    const groups = this.unsynced;
+    this.unsynced = [];
+    const entry: Sync = { groups, done: false };
+    this.syncs.push(entry);
+    const lastGroup = groups[groups.length - 1];
+    this.sync(lastGroup.runs[lastGroup.runs.length - 1].segment).then(
+      () => this.synced(entry),
+      (err: unknown) => this.fail(err),
+    );
+  }
+
+  /** fdatasyncs the segment; a sealed segment (handle closed) was synced when it was sealed. */
+  private async sync(segment: Segment): Promise<void> {
+    if (!segment.handle) return;
+    this.syncsInFlight++;
+    try {
+      await segment.handle.datasync();
       this.stats.fsyncs++;
+    } finally {
+      this.syncsInFlight--;
+      this.wake();
     }
-    for (const [segment, end, highWatermark] of runs) this.host.acknowledged(segment, end, highWatermark, synced);
   }
 
-  private fail(err: unknown, rejects: ((error: unknown) => void)[]): void {
-    const message = err instanceof Error ? err.message : String(err);
-    this.failure = err instanceof StorageError && err.code === 'FSYNC_FAILED' ? err : new StorageError('FSYNC_FAILED', message);
-    this.host.failed(this.failure);
-    for (const reject of rejects.concat(this.rejects)) reject(this.failure);
+  /** A sync completed: it covers every group written before it, including earlier syncs' groups. */
+  private synced(entry: Sync): void {
+    entry.done = true;
+    while (this.syncs.length > 0 && this.syncs.some((s) => s.done)) {
+      const oldest = this.syncs.shift()!;
+      for (const group of oldest.groups) this.acknowledge(group, true);
+      if (oldest === entry) break;
+    }
+    this.startSync();
+    this.wake();
+  }
+
+  private acknowledge(group: Group, synced: boolean): void {
+    for (const run of group.runs) this.host.acknowledged(run.segment, run.end, run.highWatermark, synced);
+    const { results, resolves } = group;
+    for (let i = 0; i < resolves.length; i++) resolves[i](results[i]);
+  }
+
+  private fail(err: unknown): void {
+    if (!this.failure) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.failure = err instanceof StorageError && err.code === 'FSYNC_FAILED' ? err : new StorageError('FSYNC_FAILED', message);
+      this.host.failed(this.failure);
+    }
+    const groups = [...this.syncs.flatMap((s) => s.groups), ...this.unsynced];
+    this.syncs = [];
+    this.unsynced = [];
+    for (const group of groups) for (const reject of group.rejects) reject(this.failure);
+    for (const reject of this.rejects) reject(this.failure);
     this.buffers = [];
     this.segments = [];
     this.results = [];
     this.resolves = [];
     this.rejects = [];
+    this.wake();
   }
 }

@@ -104,6 +104,7 @@ async function scanFile(segment: Segment, from: number, fileSize: number, expect
       segment.track(position, batchTotalBytes(header), header.baseOffset, batchLastOffset(header), header.maxTimestamp, interval),
     );
     segment.size = result.end;
+    segment.writtenSize = result.end;
     segment.visibleSize = result.end;
     segment.nextOffset = result.nextOffset;
     return result;

@@ -15,6 +15,8 @@ import { OFFSET_INDEX_FORMAT, SparseIndex, TIME_INDEX_FORMAT } from './sparse-in
 export class Segment {
   /** Bytes assigned to the file (written or being written). */
   size = 0;
+  /** Bytes written to the file by the writer (acknowledged or not). */
+  writtenSize = 0;
   /** Bytes acknowledged and readable. */
   visibleSize = 0;
   /** Offset after the last batch assigned to this segment. */

@@ -45,6 +45,10 @@ export class SettledSet {
   addRange(start: number, end: number): number {
     start = Math.max(start, this.low);
     if (start >= end) return 0;
+    if (start === this.low && (this.starts.length === 0 || end < this.starts[0])) {
+      this.low = end;
+      return end - start;
+    }
     const first = this.firstEndAtOrAbove(start);
     const after = this.lastStartAtOrBelow(end) + 1;
     let mergedStart = start;

@@ -61,6 +61,11 @@ export class SettlementJournal {
     this.compactThreshold = compactAfterBytes;
   }
 
+  /** The first write failure, if any (every later write is refused). */
+  get error(): unknown {
+    return this.failure;
+  }
+
   /** Records that `[start, end)` was settled for `reason`. */
   recordSettled(reason: SettleReason, start: number, end: number): void {
     let ranges = this.pendingRanges.get(reason);

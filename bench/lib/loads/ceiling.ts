@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../brokers/switchyard.js';
+import { BROKER_CPU, canPin } from '../child.js';
+import { Histogram } from '../histogram.js';
+import { checkAborted, Countdown, onAbort, Pacer, Window } from '../load-kit.js';
+import type { Measured } from '../scenario.js';
+
+/** Options of a raw socket run against the socket sink. */
+export interface SocketFlowOptions {
+  port: number;
+  size: number;
+  count: number;
+  /** Frames sent but not yet acknowledged by the sink, at most. */
+  window: number;
+  ratePerSec?: number;
+}
+
+/**
+ * The raw loopback socket ceiling: one connection, `count` frames of `size` bytes (plus a 4-byte length),
+ * each acknowledged by the sink; latency is send to acknowledgement.
+ */
+export async function socketFlow(options: SocketFlowOptions, signal: AbortSignal): Promise<Measured> {
+  const socket = connect(options.port, '127.0.0.1');
+  socket.setNoDelay(true);
+  onAbort(signal, () => socket.destroy());
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const sentAt = new Float64Array(options.count);
+  const latency = new Histogram();
+  const done = new Countdown(options.count);
+  const window = new Window(options.window);
+  let acked = 0;
+  let pending: Buffer = Buffer.alloc(0);
+  socket.on('error', (error) => done.fail(error));
+  socket.on('data', (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    let at = 0;
+    for (; at + 4 <= pending.length; at += 4) {
+      const n = pending.readUInt32BE(at);
+      const now = performance.now();
+      for (let i = acked; i < acked + n; i++) latency.recordMillis(now - sentAt[i]);
+      acked += n;
+      window.release(n);
+      done.tick(n);
+    }
+    pending = pending.subarray(at);
+  });
+  const frame = Buffer.alloc(4 + options.size, 0x61);
+  frame.writeUInt32BE(options.size, 0);
+  const pacer = options.ratePerSec ? new Pacer(options.ratePerSec) : undefined;
+  const started = performance.now();
+  for (let i = 0; i < options.count; i++) {
+    if (i % 1000 === 0) checkAborted(signal);
+    await pacer?.wait();
+    await window.acquire();
+    sentAt[i] = performance.now();
+    // Frames written in the same tick leave in one syscall, as a client library's buffered writes would.
+    if (!socket.writableCorked) {
+      socket.cork();
+      process.nextTick(() => socket.uncork());
+    }
+    if (!socket.write(frame)) await new Promise((resolve) => socket.once('drain', resolve));
+  }
+  await done.done;
+  const seconds = (performance.now() - started) / 1000;
+  socket.destroy();
+  return { messages: options.count, bytes: options.count * options.size, seconds, latency };
+}
+
+/**
+ * The raw sequential append ceiling: runs bench/lib/ceiling/append-loop.ts pinned to the broker core in a
+ * temp dir and returns its own figures (the child measures its CPU and peak RSS itself).
+ */
+export async function appendCeiling(size: number, count: number, window: number, fsync: 'batch' | 'never', signal: AbortSignal): Promise<Measured> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-append-'));
+  try {
+    const node = [process.execPath, '--import', 'tsx', 'bench/lib/ceiling/append-loop.ts', dir, `${size}`, `${count}`, `${window}`, fsync];
+    const [file, args] = canPin ? ['taskset', ['-c', BROKER_CPU, ...node]] : [node[0], node.slice(1)];
+    const stdout = await new Promise<string>((resolve, reject) =>
+      execFile(file, args, { cwd: REPO_ROOT, signal, maxBuffer: 1 << 20 }, (error, out) => (error ? reject(error) : resolve(out))),
+    );
+    return JSON.parse(stdout.trim().split('\n').pop()!) as Measured;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,201 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import amqp from 'amqplib';
+import { FrameType, MethodId } from '../../src/amqp/codec/index.js';
+import { RawConnection, startAmqpListener } from './amqp-support/broker.js';
+import { amqplainResponse, connectionCloseOf, frames, methodsOf, openRawChannel, parseFrames } from './amqp-support/raw-client.js';
+
+type Listener = Awaited<ReturnType<typeof startAmqpListener>>;
+
+/** Sends the protocol header and a start-ok with the given mechanism and response. */
+async function startOk(port: number, mechanism: string, response: Buffer): Promise<RawConnection> {
+  const raw = await RawConnection.open(port);
+  raw.write(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1'));
+  await raw.waitFor((r) => methodsOf(r).some((m) => m.method.id === MethodId.ConnectionStart));
+  raw.write(frames((w) => w.method(0, { id: MethodId.ConnectionStartOk, args: { clientProperties: {}, mechanism, response, locale: 'en_US' } })));
+  return raw;
+}
+
+describe('connection: handshake, authentication, tuning', () => {
+  let broker: Listener;
+  before(async () => {
+    broker = await startAmqpListener({ users: [{ username: 'guest', password: 'guest' }, { username: 'app', password: 's3cret' }], heartbeat: 30 });
+  });
+  after(() => broker.close());
+
+  it('advertises RabbitMQ capabilities and PLAIN/AMQPLAIN in connection.start', async () => {
+    const raw = await RawConnection.open(broker.port);
+    raw.write(Buffer.from('AMQP\x00\x00\x09\x01', 'latin1'));
+    await raw.waitFor((r) => methodsOf(r).length > 0);
+    const start = methodsOf(raw.received)[0]!.method;
+    assert.equal(start.id, MethodId.ConnectionStart);
+    if (start.id !== MethodId.ConnectionStart) return;
+    assert.equal(start.args.versionMajor, 0);
+    assert.equal(start.args.versionMinor, 9);
+    assert.equal(start.args.mechanisms.toString(), 'PLAIN AMQPLAIN');
+    const caps = start.args.serverProperties.capabilities as Record<string, boolean>;
+    for (const cap of ['publisher_confirms', 'exchange_exchange_bindings', 'basic.nack', 'consumer_cancel_notify', 'connection.blocked', 'authentication_failure_close', 'per_consumer_qos', 'consumer_priorities']) {
+      assert.equal(caps[cap], true, cap);
+    }
+    assert.equal(caps.direct_reply_to, undefined);
+    raw.close();
+  });
+
+  it('accepts configured users over PLAIN and refuses a wrong password with 403', async () => {
+    const conn = await amqp.connect(`amqp://app:s3cret@127.0.0.1:${broker.port}`);
+    await conn.close();
+    await assert.rejects(amqp.connect(`amqp://app:wrong@127.0.0.1:${broker.port}`), /ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN/);
+  });
+
+  it('accepts AMQPLAIN and offers the tune parameters', async () => {
+    const raw = await startOk(broker.port, 'AMQPLAIN', amqplainResponse('app', 's3cret'));
+    await raw.waitFor((r) => methodsOf(r).some((m) => m.method.id === MethodId.ConnectionTune));
+    const tune = methodsOf(raw.received).find((m) => m.method.id === MethodId.ConnectionTune)!.method;
+    assert.deepEqual(tune.args, { channelMax: 2047, frameMax: 131072, heartbeat: 30 });
+    raw.close();
+  });
+
+  it('refuses an unknown mechanism with 403', async () => {
+    const raw = await startOk(broker.port, 'EXTERNAL', Buffer.alloc(0));
+    await raw.waitFor((r) => connectionCloseOf(r) !== undefined);
+    assert.equal(connectionCloseOf(raw.received)!.replyCode, 403);
+    raw.close();
+  });
+
+  it('refuses an unknown vhost with 530 NOT_ALLOWED', async () => {
+    await assert.rejects(amqp.connect(`amqp://guest:guest@127.0.0.1:${broker.port}/nowhere`));
+    const raw = await startOk(broker.port, 'PLAIN', Buffer.from('\0guest\0guest'));
+    await raw.waitFor((r) => methodsOf(r).some((m) => m.method.id === MethodId.ConnectionTune));
+    raw.write(
+      frames((w) => {
+        w.method(0, { id: MethodId.ConnectionTuneOk, args: { channelMax: 0, frameMax: 0, heartbeat: 0 } });
+        w.method(0, { id: MethodId.ConnectionOpen, args: { virtualHost: 'nowhere', capabilities: '', insist: false } });
+      }),
+    );
+    await raw.waitFor((r) => connectionCloseOf(r) !== undefined);
+    assert.deepEqual(connectionCloseOf(raw.received), { replyCode: 530, replyText: 'NOT_ALLOWED - vhost nowhere not found', classId: 10, methodId: 40 });
+    raw.close();
+  });
+
+  it('refuses a frame_max above the offered one with 530', async () => {
+    const raw = await startOk(broker.port, 'PLAIN', Buffer.from('\0guest\0guest'));
+    await raw.waitFor((r) => methodsOf(r).some((m) => m.method.id === MethodId.ConnectionTune));
+    raw.write(frames((w) => w.method(0, { id: MethodId.ConnectionTuneOk, args: { channelMax: 0, frameMax: 1 << 20, heartbeat: 0 } })));
+    raw.write(frames((w) => w.method(0, { id: MethodId.ConnectionOpen, args: { virtualHost: '/', capabilities: '', insist: false } })));
+    await raw.waitFor((r) => connectionCloseOf(r) !== undefined);
+    assert.equal(connectionCloseOf(raw.received)!.replyCode, 530);
+    raw.close();
+  });
+
+  it('sends heartbeats at the negotiated interval', async () => {
+    const raw = await startOk(broker.port, 'PLAIN', Buffer.from('\0guest\0guest'));
+    await raw.waitFor((r) => methodsOf(r).some((m) => m.method.id === MethodId.ConnectionTune));
+    raw.write(
+      frames((w) => {
+        w.method(0, { id: MethodId.ConnectionTuneOk, args: { channelMax: 0, frameMax: 0, heartbeat: 1 } });
+        w.method(0, { id: MethodId.ConnectionOpen, args: { virtualHost: '/', capabilities: '', insist: false } });
+      }),
+    );
+    await raw.waitFor((r) => parseFrames(r).some((f) => f.type === FrameType.HEARTBEAT), 4000);
+    raw.close();
+  });
+
+  it('drops a client that sends nothing for two heartbeat intervals', async () => {
+    const raw = await startOk(broker.port, 'PLAIN', Buffer.from('\0guest\0guest'));
+    await raw.waitFor((r) => methodsOf(r).some((m) => m.method.id === MethodId.ConnectionTune));
+    raw.write(
+      frames((w) => {
+        w.method(0, { id: MethodId.ConnectionTuneOk, args: { channelMax: 0, frameMax: 0, heartbeat: 1 } });
+        w.method(0, { id: MethodId.ConnectionOpen, args: { virtualHost: '/', capabilities: '', insist: false } });
+      }),
+    );
+    await Promise.race([raw.ended, new Promise((_, reject) => setTimeout(() => reject(new Error('not dropped')), 6000))]);
+    assert.equal(connectionCloseOf(raw.received), undefined, 'the socket is closed without connection.close');
+  });
+});
+
+describe('connection: limits, alarms and shutdown', () => {
+  let broker: Listener;
+  before(async () => {
+    broker = await startAmqpListener({ maxMessageBytes: 1000 });
+  });
+  after(() => broker.close());
+
+  it('a message over maxMessageBytes closes the channel with 406, the connection stays usable', async () => {
+    const conn = await amqp.connect(broker.url);
+    const ch = await conn.createChannel();
+    const closed = new Promise<Error & { code?: number }>((resolve) => ch.on('error', resolve));
+    await ch.assertQueue('limited');
+    ch.sendToQueue('limited', Buffer.alloc(2000));
+    const err = await closed;
+    assert.equal(err.code, 406);
+    assert.match(err.message, /PRECONDITION_FAILED - message size 2000 is larger than configured max size 1000/);
+    const ch2 = await conn.createChannel();
+    ch2.sendToQueue('limited', Buffer.alloc(1000));
+    await ch2.checkQueue('limited');
+    await conn.close();
+  });
+
+  it('connection.blocked and unblocked reach clients that support them', async () => {
+    const conn = await amqp.connect(broker.url);
+    const blocked = new Promise<string>((resolve) => conn.on('blocked', resolve));
+    const unblocked = new Promise<void>((resolve) => conn.on('unblocked', () => resolve()));
+    broker.listener.setBlocked('low on memory');
+    assert.equal(await blocked, 'low on memory');
+    broker.listener.setBlocked(undefined);
+    await unblocked;
+    await conn.close();
+  });
+
+  it('a publisher on a blocked connection is not read until the alarm clears', async () => {
+    const conn = await amqp.connect(broker.url);
+    const ch = await conn.createChannel();
+    await ch.assertQueue('alarm-q');
+    broker.listener.setBlocked('disk');
+    ch.sendToQueue('alarm-q', Buffer.from('first'));
+    ch.sendToQueue('alarm-q', Buffer.from('second'));
+    const other = await amqp.connect(broker.url);
+    const och = await other.createChannel();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok((await och.checkQueue('alarm-q')).messageCount <= 1, 'reading stopped after the first publish');
+    broker.listener.setBlocked(undefined);
+    await ch.checkQueue('alarm-q');
+    assert.equal((await och.checkQueue('alarm-q')).messageCount, 2);
+    await other.close();
+    await conn.close();
+  });
+
+  it('closing the listener closes clients with 320 CONNECTION_FORCED', async () => {
+    const own = await startAmqpListener();
+    const conn = await amqp.connect(own.url);
+    const closed = new Promise<Error & { code?: number }>((resolve) => conn.on('close', resolve));
+    conn.on('error', () => undefined);
+    await own.close();
+    const err = await closed;
+    assert.equal(err.code, 320);
+    assert.equal(own.listener.connectionCount, 0);
+  });
+});
+
+describe('connection: a raw channel-level happy path', () => {
+  it('channel.open-ok, qos-ok and channel.close-ok come back on the right channel', async () => {
+    const broker = await startAmqpListener();
+    const raw = await openRawChannel(broker.port);
+    raw.write(
+      frames((w) => {
+        w.method(1, { id: MethodId.BasicQos, args: { prefetchSize: 0, prefetchCount: 10, global: false } });
+        w.method(1, { id: MethodId.ChannelClose, args: { replyCode: 200, replyText: 'bye', classId: 0, methodId: 0 } });
+        w.method(0, { id: MethodId.ConnectionClose, args: { replyCode: 200, replyText: 'bye', classId: 0, methodId: 0 } });
+      }),
+    );
+    await raw.ended;
+    const ids = methodsOf(raw.received).map((m) => [m.channel, m.method.id]);
+    assert.deepEqual(ids.slice(-4), [
+      [1, MethodId.ChannelOpenOk],
+      [1, MethodId.BasicQosOk],
+      [1, MethodId.ChannelCloseOk],
+      [0, MethodId.ConnectionCloseOk],
+    ]);
+    await broker.close();
+  });
+});

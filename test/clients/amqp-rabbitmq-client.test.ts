@@ -1,0 +1,106 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { AMQPChannelError, Connection, ConsumerStatus, type AsyncMessage, type ReturnedMessage } from 'rabbitmq-client';
+import { startAmqpBroker, type AmqpTestBroker } from './amqp-support/broker.js';
+
+describe('rabbitmq-client', () => {
+  let broker: AmqpTestBroker;
+  let rabbit: Connection;
+  before(async () => {
+    broker = await startAmqpBroker();
+    rabbit = new Connection({ url: broker.url, retryLow: 50, retryHigh: 200 });
+    await rabbit.onConnect(5000);
+  });
+  after(async () => {
+    await rabbit.close();
+    await broker.close();
+  });
+
+  it('declares, binds, publishes with confirms and consumes with acks', async () => {
+    const received: AsyncMessage[] = [];
+    const done = new Promise<void>((resolve) => {
+      const sub = rabbit.createConsumer(
+        {
+          queue: 'rc-orders',
+          queueOptions: { durable: true },
+          qos: { prefetchCount: 2 },
+          exchanges: [{ exchange: 'rc-ex', type: 'topic' }],
+          queueBindings: [{ exchange: 'rc-ex', routingKey: 'order.*' }],
+        },
+        (msg) => {
+          received.push(msg);
+          if (received.length === 3) {
+            resolve();
+            void sub.close();
+          }
+          return ConsumerStatus.ACK;
+        },
+      );
+    });
+    const pub = rabbit.createPublisher({ confirm: true, exchanges: [{ exchange: 'rc-ex', type: 'topic' }] });
+    await new Promise((r) => setTimeout(r, 100));
+    for (const id of [1, 2, 3]) await pub.send({ exchange: 'rc-ex', routingKey: 'order.created', headers: { id } }, { id });
+    await done;
+    assert.deepEqual(received.map((m) => m.body), [{ id: 1 }, { id: 2 }, { id: 3 }]);
+    assert.deepEqual(received.map((m) => m.headers?.id), [1, 2, 3]);
+    assert.equal(received[0]!.contentType, 'application/json');
+    await pub.close();
+  });
+
+  it('requeued messages come back redelivered and in order', async () => {
+    await rabbit.queueDeclare({ queue: 'rc-requeue' });
+    const pub = rabbit.createPublisher({ confirm: true });
+    for (const b of ['a', 'b']) await pub.send('rc-requeue', b);
+    const seen: [string, boolean][] = [];
+    await new Promise<void>((resolve) => {
+      const sub = rabbit.createConsumer({ queue: 'rc-requeue', qos: { prefetchCount: 2 } }, (msg) => {
+        seen.push([String(msg.body), msg.redelivered]);
+        if (seen.length === 4) {
+          resolve();
+          void sub.close();
+        }
+        return msg.redelivered ? ConsumerStatus.ACK : ConsumerStatus.REQUEUE;
+      });
+    });
+    assert.deepEqual(seen.slice(0, 2), [
+      ['a', false],
+      ['b', false],
+    ]);
+    assert.deepEqual(
+      seen.slice(2).sort(),
+      [
+        ['a', true],
+        ['b', true],
+      ],
+    );
+    await pub.close();
+  });
+
+  it('mandatory publishes to nowhere are returned', async () => {
+    const returned = new Promise<ReturnedMessage>((resolve) => {
+      const pub = rabbit.createPublisher({ confirm: true, onReturn: resolve });
+      void pub.send({ routingKey: 'rc-no-such-queue', mandatory: true }, 'lost');
+    });
+    const msg = await returned;
+    assert.equal(msg.replyCode, 312);
+    assert.equal(msg.body, 'lost');
+  });
+
+  it('basic.get and channel errors through a raw channel', async () => {
+    const ch = await rabbit.acquire();
+    await ch.queueDeclare({ queue: 'rc-get', exclusive: true });
+    await ch.confirmSelect();
+    await ch.basicPublish({ routingKey: 'rc-get' }, 'one');
+    const msg = await ch.basicGet({ queue: 'rc-get', noAck: true });
+    assert.equal(msg?.body, 'one');
+    assert.equal(await ch.basicGet({ queue: 'rc-get' }), undefined);
+    await assert.rejects(ch.queueDeclare({ queue: 'rc-missing', passive: true }), (err: AMQPChannelError) => {
+      assert.equal(err.code, 'NOT_FOUND');
+      assert.match(err.message, /no queue 'rc-missing' in vhost '\/'/);
+      return true;
+    });
+    const again = await rabbit.acquire();
+    assert.equal((await again.queueDeclare({ queue: 'rc-after-error' })).queue, 'rc-after-error');
+    await again.close();
+  });
+});
