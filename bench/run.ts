@@ -67,27 +67,29 @@ async function main(only: string[] | undefined): Promise<void> {
       ? `brokers pinned to CPU ${BROKER_CPU}, load generator (this process, kcat) to CPU ${LOADGEN_CPU}`
       : 'taskset unavailable: brokers and load generator share CPUs',
   );
-  const pool = new BrokerPool();
+  let pool: BrokerPool | undefined;
   const shutdown = (signal: string) => {
     console.error(`\n${signal}: stopping brokers`);
-    void pool.stopAll().finally(() => process.exit(130));
+    void (pool?.stopAll() ?? Promise.resolve()).finally(() => process.exit(130));
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   // Errors that escape a client library between rows must not end the run.
   process.on('uncaughtException', (error) => console.error(`stray client error: ${error.message}`));
   process.on('unhandledRejection', (error) => console.error(`stray client error: ${(error as Error)?.message ?? error}`));
-  try {
-    for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
-      console.log(`\n-- running ${scenario.name}${quick ? ' (quick)' : ''}: ${scenario.measures}`);
+  for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
+    console.log(`\n-- running ${scenario.name}${quick ? ' (quick)' : ''}: ${scenario.measures}`);
+    // Fresh brokers for every scenario: no leftovers of the previous one in its CPU or memory figures.
+    pool = new BrokerPool();
+    try {
       const result = await runScenario(scenario, pool, quick, (row) =>
         console.log(`   ${row.broker} [${row.variant}] ${row.error ? 'failed' : `${Math.round(row.msgsPerSec)} msgs/s`}`),
       );
       console.log(`\n${formatScenario(result)}`);
       console.log(`results: ${writeResult(RESULTS_DIR, result)}`);
+    } finally {
+      await pool.stopAll();
     }
-  } finally {
-    await pool.stopAll();
   }
   const svg = join(RESULTS_DIR, 'latest.svg');
   writeFileSync(svg, renderSvg(latestResults(), new Date().toISOString()));

@@ -63,11 +63,7 @@ function portSetting(name: string, text: string | undefined, fallback: number): 
 /** Runs the broker in the foreground: prints one line per listener, shuts down cleanly on SIGTERM/SIGINT. */
 export async function serve(options: BrokerOptions): Promise<void> {
   const broker = await Broker.start(options);
-  for (const [protocol, address] of Object.entries(broker.addresses)) {
-    const scheme = protocol === 'kafka' ? 'kafka' : protocol;
-    console.log(`switchyard: ${protocol} listening on ${scheme}://${address.host}:${address.port}`);
-  }
-  console.log(`switchyard: ready (data in ${options.storage === 'memory' ? 'memory' : options.dataDir}, fsync ${options.fsync})`);
+  // Signal handlers go in before the ready line, so a supervisor that signals on seeing it is obeyed.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -86,4 +82,8 @@ export async function serve(options: BrokerOptions): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  for (const [protocol, address] of Object.entries(broker.addresses)) {
+    console.log(`switchyard: ${protocol} listening on ${protocol}://${address.host}:${address.port}`);
+  }
+  console.log(`switchyard: ready (data in ${options.storage === 'memory' ? 'memory' : options.dataDir}, fsync ${options.fsync})`);
 }

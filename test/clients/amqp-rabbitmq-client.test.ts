@@ -77,13 +77,13 @@ describe('rabbitmq-client', () => {
   });
 
   it('mandatory publishes to nowhere are returned', async () => {
-    const returned = new Promise<ReturnedMessage>((resolve) => {
-      const pub = rabbit.createPublisher({ confirm: true, onReturn: resolve });
-      void pub.send({ routingKey: 'rc-no-such-queue', mandatory: true }, 'lost');
-    });
+    const pub = rabbit.createPublisher({ confirm: true });
+    const returned = new Promise<ReturnedMessage>((resolve) => pub.on('basic.return', resolve));
+    await pub.send({ routingKey: 'rc-no-such-queue', mandatory: true }, 'lost');
     const msg = await returned;
     assert.equal(msg.replyCode, 312);
     assert.equal(msg.body, 'lost');
+    await pub.close();
   });
 
   it('basic.get and channel errors through a raw channel', async () => {

@@ -1,5 +1,5 @@
-// SASL PLAIN and SCRAM-SHA-256 on a listener that requires authentication, with kafkajs and
-// librdkafka (confluent-kafka); bad credentials and unauthenticated requests are refused.
+// SASL PLAIN and SCRAM-SHA-256 on a listener that requires authentication, with kafkajs,
+// librdkafka (confluent-kafka) and kafka-python; bad credentials and unauthenticated requests are refused.
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -7,6 +7,7 @@ import type { SASLOptions } from 'kafkajs';
 import { kafkajsClient, pythonModuleAvailable, runPythonClient, startKafkaListener, type KafkaTestBroker } from './kafka-support/broker.js';
 
 const skipConfluent = pythonModuleAvailable('confluent_kafka') ? false : 'python3-confluent-kafka is not installed';
+const skipKafkaPython = pythonModuleAvailable('kafka') ? false : 'python3-kafka (kafka-python) is not installed';
 let broker: KafkaTestBroker;
 
 before(async () => {
@@ -68,6 +69,15 @@ test('confluent-kafka (librdkafka) authenticates with PLAIN and SCRAM-SHA-256', 
     const env = { SASL_MECHANISM: mechanism, SASL_USERNAME: 'alice', SASL_PASSWORD: 'wonder-land' };
     const topic = `rd-${mechanism.toLowerCase()}`;
     const produced = await runPythonClient<{ offsets: number[] }>('confluent_client.py', ['produce', broker.brokers[0], topic, '3'], env);
+    assert.deepEqual(produced.offsets, [0, 1, 2], mechanism);
+  }
+});
+
+test('kafka-python authenticates with PLAIN and SCRAM-SHA-256', { skip: skipKafkaPython }, async () => {
+  for (const mechanism of ['PLAIN', 'SCRAM-SHA-256']) {
+    const env = { SASL_MECHANISM: mechanism, SASL_USERNAME: 'alice', SASL_PASSWORD: 'wonder-land' };
+    const topic = `py-${mechanism.toLowerCase()}`;
+    const produced = await runPythonClient<{ offsets: number[] }>('kafka_python_client.py', ['produce', broker.brokers[0], topic, '3'], env);
     assert.deepEqual(produced.offsets, [0, 1, 2], mechanism);
   }
 });

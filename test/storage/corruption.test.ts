@@ -150,3 +150,44 @@ test('a missing or corrupt index is rebuilt and reads stay correct', async () =>
     await store.close();
   });
 });
+
+test('a log cut at a batch boundary below the checkpoint is refused, not shortened', async () => {
+  await withTempDir(async (data) => {
+    const store = await FileLogStore.open(data);
+    const log = await store.open('short');
+    for (let b = 0; b < 5; b++) await log.append(makeBatch(`s${b}`, 2));
+    await store.close();
+    const dir = logDir(data, 'short');
+    await rm(join(dir, CLEAN_SHUTDOWN_FILE));
+    const [file] = await filesWithSuffix(dir, LOG_SUFFIX);
+    const bytes = await readFile(file);
+    const lastBatch = splitBatches(bytes).pop()!;
+    await writeFile(file, bytes.subarray(0, bytes.length - lastBatch.length));
+    await capturing('error', async (errors) => {
+      const reopened = await FileLogStore.open(data);
+      await assert.rejects(reopened.open('short'), (err: unknown) => err instanceof StorageError && err.code === 'LOG_DAMAGED');
+      assert.ok(errors.some((e) => e.includes(file)));
+      await reopened.close();
+    });
+  });
+});
+
+test('a failed write or sync is fatal for the log: pending and later appends reject with FSYNC_FAILED', async () => {
+  await withTempDir(async (data) => {
+    const store = await FileLogStore.open(data);
+    const log = await store.open('fatal');
+    await log.append(makeBatch('ok'));
+    // Pull the file out from under the engine: its next write fails with EBADF, as a failing disk would.
+    const segments = (log as unknown as { segments: { handle?: { close(): Promise<void> } }[] }).segments;
+    await segments[segments.length - 1].handle!.close();
+    await capturing('error', async (errors) => {
+      const pending = [log.append(makeBatch('lost1')), log.append(makeBatch('lost2'))];
+      for (const append of pending) await assert.rejects(append, (err: unknown) => err instanceof StorageError && err.code === 'FSYNC_FAILED');
+      await assert.rejects(log.append(makeBatch('later')), (err: unknown) => err instanceof StorageError && err.code === 'FSYNC_FAILED');
+      assert.ok(errors.some((e) => e.includes('fatal')), 'the failure is reported');
+    });
+    assert.equal(log.highWatermark, 1);
+    assert.equal((await readAllValues(log)).get(0), 'ok-0', 'acknowledged data stays readable');
+    await capturing('error', () => store.close());
+  });
+});

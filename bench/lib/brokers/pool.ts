@@ -13,8 +13,8 @@ const STARTERS: Record<BrokerKind, () => Promise<BrokerHandle>> = {
 };
 
 /**
- * The brokers of one suite run, started on first use and kept for the following scenarios (RabbitMQ takes
- * ~10 s to boot). A broker that died is started again; `restart` gives a fresh process (cold caches).
+ * The brokers of one scenario, started on first use and kept for its following rows (RabbitMQ takes
+ * 5 to 10 s to boot). A broker that died is started again; `discard` stops one so the next row gets a new one.
  */
 export class BrokerPool {
   private readonly running = new Map<BrokerKind, Promise<BrokerHandle>>();

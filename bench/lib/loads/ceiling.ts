@@ -82,7 +82,8 @@ export async function appendCeiling(size: number, count: number, window: number,
     const stdout = await new Promise<string>((resolve, reject) =>
       execFile(file, args, { cwd: REPO_ROOT, signal, maxBuffer: 1 << 20 }, (error, out) => (error ? reject(error) : resolve(out))),
     );
-    return JSON.parse(stdout.trim().split('\n').pop()!) as Measured;
+    const measured = JSON.parse(stdout.trim().split('\n').pop()!) as Measured;
+    return { ...measured, extra: { command: [file, ...args].join(' ') } };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -42,7 +42,7 @@ export class ClassicQueue extends BrokerQueue {
     for (let i = 0; i < laneCount; i++) {
       const log = await QueueLog.open(store, laneLogName(definition.logName, i), config);
       queue.lanes.push(
-        new Lane(i, log, (record, lane) => queue.messageFromRecord(record, lane), () => queue.scheduleDispatch(), (err) => hooks.error(queue, err)),
+        new Lane(i, log, (record, lane) => queue.messageFromRecord(record, lane), () => queue.scheduleDispatch(), (err) => queue.fail(err)),
       );
     }
     if (recover) await queue.recover();
@@ -274,7 +274,7 @@ export class ClassicQueue extends BrokerQueue {
       }
     };
     run()
-      .catch((err: unknown) => this.hooks.error(this, err))
+      .catch((err: unknown) => this.fail(err))
       .finally(() => {
         this.enforcing = false;
       });
@@ -321,7 +321,7 @@ export class ClassicQueue extends BrokerQueue {
       }
     };
     run()
-      .catch((err: unknown) => this.hooks.error(this, err))
+      .catch((err: unknown) => this.fail(err))
       .finally(() => {
         this.expiring = false;
       });

@@ -151,6 +151,11 @@ export abstract class BrokerQueue implements BindingTarget {
     this.expiresTimer.unref();
   }
 
+  /** Reports a background failure, unless the queue is being deleted (its logs are going away). */
+  protected fail(err: unknown): void {
+    if (!this.deleted) this.hooks.error(this, err);
+  }
+
   /** Runs dispatch once after the current turn (coalescing repeated requests). */
   scheduleDispatch(): void {
     if (this.dispatchScheduled || this.deleted) return;

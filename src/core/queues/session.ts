@@ -186,6 +186,10 @@ export class QueueSession implements Session, ConsumerHost {
     const q = this.resolveQueue(queue);
     const message = await q.get(noAck);
     if (!message) return undefined;
+    if (this.closed) {
+      if (!noAck) q.requeue(message);
+      return undefined;
+    }
     const tag = this.nextTag++;
     if (!noAck) this.unacked.set(tag, { queue: q, message });
     return { ...this.toDelivery(tag, q, message), messageCount: q.readyCount };

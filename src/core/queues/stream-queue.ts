@@ -40,7 +40,7 @@ export class StreamQueue extends BrokerQueue {
   ) {
     super(vhost, definition, settings, hooks);
     this.retentionTimer = setInterval(() => {
-      this.log.applyRetention().catch((err: unknown) => this.hooks.error(this, err));
+      this.log.applyRetention().catch((err: unknown) => this.fail(err));
     }, RETENTION_INTERVAL_MS);
     this.retentionTimer.unref();
   }
@@ -155,7 +155,7 @@ export class StreamQueue extends BrokerQueue {
         cursor.next = offset ?? this.log.highWatermark;
         this.scheduleDispatch();
       })
-      .catch((err: unknown) => this.hooks.error(this, err));
+      .catch((err: unknown) => this.fail(err));
   }
 
   private load(cursor: Cursor): void {
@@ -177,7 +177,7 @@ export class StreamQueue extends BrokerQueue {
         }
         cursor.next = result.nextOffset;
       })
-      .catch((err: unknown) => this.hooks.error(this, err))
+      .catch((err: unknown) => this.fail(err))
       .finally(() => {
         cursor.loading = false;
         this.scheduleDispatch();

@@ -4,10 +4,10 @@
  * last stable offset and outside min.compaction.lag.ms, preserving every surviving record's offset.
  *
  * The log engine has no in-place rewrite, so a partition is compacted by copy: the surviving
- * batches are written to a scratch log `<log>.compacting`; then, with the partition's operations
- * held back, the tail appended meanwhile is copied too, a journal entry is written, the original
- * log is replaced by a copy of the scratch log, and the journal entry is cleared. A broker that
- * stops between those steps finishes the replacement from the scratch log when it opens.
+ * batches are written to a scratch log `__switchyard.compacting.<log>`; then, with the
+ * partition's operations held back, the tail appended meanwhile is copied too, a journal entry is
+ * written, the original log is replaced by a copy of the scratch log, and the journal entry is
+ * cleared. A broker that stops between those steps finishes the replacement when it opens.
  */
 import { ATTR_CONTROL, ATTR_TRANSACTIONAL, type BatchHeader, type DecodedRecord } from '../../storage/record-batch.js';
 import type { LogConfig, LogStore, PartitionLog } from '../../storage/types.js';
@@ -20,7 +20,8 @@ import type { ResolvedTopicConfig } from './topic-config.js';
 
 /** Name of the log journaling log replacements in progress. */
 export const COMPACTION_JOURNAL = '__switchyard.compaction';
-const SCRATCH_SUFFIX = '.compacting';
+/** Scratch logs are named with this prefix before the compacted log's name. */
+const SCRATCH_PREFIX = '__switchyard.compacting.';
 /** Appends handed to a log before waiting for them (they are acknowledged in order). */
 const APPENDS_IN_FLIGHT = 256;
 
@@ -102,7 +103,7 @@ export class Compactor {
     const compactor = new Compactor(store, await StateLog.open<JournalEntry>(store, COMPACTION_JOURNAL));
     for (const [name, entry] of [...compactor.journal.entries]) await (await compactor.replace(name, entry.scratch, {})).close();
     const journaled = new Set([...compactor.journal.entries.values()].map((e) => e.scratch));
-    for (const name of await store.list()) if (name.endsWith(SCRATCH_SUFFIX) && !journaled.has(name)) await store.delete(name);
+    for (const name of await store.list()) if (name.startsWith(SCRATCH_PREFIX) && !journaled.has(name)) await store.delete(name);
     return compactor;
   }
 
@@ -126,7 +127,7 @@ export class Compactor {
       verdicts.push({ header, bytes, verdict });
     }
     if (removed === 0) return false;
-    const scratchName = log.name + SCRATCH_SUFFIX;
+    const scratchName = SCRATCH_PREFIX + log.name;
     await this.store.delete(scratchName);
     const scratch = await this.store.open(scratchName, log.config);
     const writer = new OffsetPreservingWriter(scratch);

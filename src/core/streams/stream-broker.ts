@@ -49,6 +49,7 @@ function withDefaults(options: StreamBrokerOptions): Settings {
     groupMaxSessionTimeoutMs: options.groupMaxSessionTimeoutMs ?? 30 * 60 * 1000,
     offsetsRetentionMs: options.offsetsRetentionMs ?? 7 * DAY_MS,
     transactionMaxTimeoutMs: options.transactionMaxTimeoutMs ?? 15 * 60 * 1000,
+    transactionalIdExpirationMs: options.transactionalIdExpirationMs ?? 7 * DAY_MS,
     producerIdExpirationMs: options.producerIdExpirationMs ?? DAY_MS,
     maintenanceIntervalMs: options.maintenanceIntervalMs ?? 1000,
     logCleanupIntervalMs: options.logCleanupIntervalMs ?? 5 * 60 * 1000,
@@ -268,7 +269,7 @@ export class StreamBroker {
   }
 
   /**
-   * One housekeeping pass: transaction timeouts and offset retention every tick; log retention,
+   * One housekeeping pass: transaction timeouts, transactional id and offset expiry every tick; log retention,
    * compaction and state-log snapshots every logCleanupIntervalMs. Runs at most once at a time.
    */
   runMaintenance(now = Date.now()): Promise<void> {
@@ -281,7 +282,7 @@ export class StreamBroker {
   private async maintain(now: number): Promise<void> {
     if (this.closed) return;
     try {
-      await this.transactions.abortTimedOut(now);
+      await this.transactions.expireTransactions(now, this.settings.transactionalIdExpirationMs);
       await this.groups.expireOffsets(now);
       if (now - this.lastLogCleanup < this.settings.logCleanupIntervalMs) return;
       this.lastLogCleanup = now;

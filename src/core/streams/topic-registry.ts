@@ -177,7 +177,10 @@ export class TopicRegistry {
   private async openPartitions(topic: Topic, count: number, recover: boolean): Promise<void> {
     const now = Date.now();
     for (let index = topic.partitions.length; index < count; index++) {
-      const log = await this.ctx.store.open(`${topic.name}-${index}`, toLogConfig(topic.resolved));
+      const name = `${topic.name}-${index}`;
+      // A new partition starts empty, even if a stop left a log of that name behind.
+      if (!recover) await this.ctx.store.delete(name);
+      const log = await this.ctx.store.open(name, toLogConfig(topic.resolved));
       const partition = new Partition(topic.name, index, log, () => topic.resolved, this.ctx.txnGuard);
       if (recover) {
         const from = (await log.offsetForTimestamp(now - this.ctx.producerIdExpirationMs)) ?? log.highWatermark;

@@ -95,7 +95,8 @@ export class TransactionCoordinator {
     this.byProducerId.set(record.producerId, transactionalId);
   }
 
-  private async save(transactionalId: string, record: TxnRecord): Promise<void> {
+  private async save(transactionalId: string, changed: TxnRecord): Promise<void> {
+    const record = { ...changed, updateTime: Date.now() };
     const previous = this.txns.get(transactionalId);
     if (previous && previous.producerId !== record.producerId) this.byProducerId.delete(previous.producerId);
     this.index(transactionalId, record);
@@ -137,7 +138,7 @@ export class TransactionCoordinator {
   }
 
   private fresh(producerId: number, producerEpoch: number, timeoutMs: number): TxnRecord {
-    return { producerId, producerEpoch, timeoutMs, state: 'Empty', partitions: [], groups: [], offsets: [], startTime: -1 };
+    return { producerId, producerEpoch, timeoutMs, state: 'Empty', partitions: [], groups: [], offsets: [], startTime: -1, updateTime: Date.now() };
   }
 
   /** Checks a transactional request's producer: the record to act on, or the error name. */
@@ -293,12 +294,23 @@ export class TransactionCoordinator {
     return false;
   }
 
-  /** Aborts transactions open longer than their timeout, bumping the epoch so the producer is fenced. */
-  async abortTimedOut(now: number): Promise<void> {
+  /**
+   * Aborts transactions open longer than their timeout, bumping the epoch so the producer is
+   * fenced, and forgets transactional ids idle (with no open transaction) for `idExpirationMs`.
+   */
+  async expireTransactions(now: number, idExpirationMs: number): Promise<void> {
+    const forgotten: [string, null][] = [];
     for (const [transactionalId, record] of [...this.txns]) {
-      if (record.state !== 'Ongoing' || this.completing.has(transactionalId) || now - record.startTime <= record.timeoutMs) continue;
-      await this.complete(transactionalId, { ...record, producerEpoch: Math.min(record.producerEpoch + 1, MAX_EPOCH) }, false);
+      if (this.completing.has(transactionalId)) continue;
+      if (record.state === 'Ongoing' && now - record.startTime > record.timeoutMs) {
+        await this.complete(transactionalId, { ...record, producerEpoch: Math.min(record.producerEpoch + 1, MAX_EPOCH) }, false);
+      } else if (record.state !== 'Ongoing' && now - record.updateTime > idExpirationMs) {
+        this.txns.delete(transactionalId);
+        this.byProducerId.delete(record.producerId);
+        forgotten.push([txnKey(transactionalId), null]);
+      }
     }
+    await this.log.write(forgotten);
   }
 
   /** Closes the transaction state log. */

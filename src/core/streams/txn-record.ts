@@ -26,6 +26,8 @@ export interface TxnRecord {
   offsets: PendingTxnOffset[];
   /** When the current transaction began (ms), for its timeout. */
   startTime: number;
+  /** When the record last changed (ms), for the expiry of idle transactional ids. */
+  updateTime: number;
 }
 
 /** A value of the transaction state log: a transactional id's record, an aborted range, or the producer id bound. */

@@ -35,6 +35,8 @@ export interface StreamBrokerOptions {
   offsetsRetentionMs?: number;
   /** Largest transaction timeout a producer may ask for. Default 15 min. */
   transactionMaxTimeoutMs?: number;
+  /** How long an idle transactional id (no open transaction) is remembered. Default 7 days. */
+  transactionalIdExpirationMs?: number;
   /** How long an idle producer's sequence state is kept. Default 1 day. */
   producerIdExpirationMs?: number;
   /** Period of the housekeeping tick (expiries, retention, compaction, snapshots). Default 1 s. */

@@ -68,7 +68,8 @@ export function scramExchange(credentials: ReadonlyMap<string, ScramCredential>)
         if (proofAt < 0) throw new SaslFailure('malformed SCRAM client-final message');
         const withoutProof = text.slice(0, proofAt);
         const attrs = attributes(withoutProof);
-        if (attrs.get('r') !== nonce) throw new SaslFailure('SCRAM nonce mismatch');
+        // librdkafka repeats its own nonce before the combined one; Kafka accepts any nonce ending in the server's.
+        if (!(attrs.get('r') ?? '').endsWith(nonce)) throw new SaslFailure('SCRAM nonce mismatch');
         const proof = Buffer.from(text.slice(proofAt + 3), 'base64');
         const authMessage = `${clientFirstBare},${serverFirst},${withoutProof}`;
         const signature = hmac(credential.storedKey, authMessage);

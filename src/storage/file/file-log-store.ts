@@ -42,16 +42,22 @@ export class FileLogStore implements LogStore {
     return new FileLogStore(logsDir, defaults);
   }
 
+  /** Opens a log; for a log already open, applies `config` to it live and returns it. */
   open(name: string, config: Partial<LogConfig> = {}): Promise<PartitionLog> {
     if (this.closed) return Promise.reject(new StorageError('LOG_CLOSED', 'the log store is closed'));
-    let log = this.logs.get(name);
-    if (!log) {
-      const dir = join(this.logsDir, encodeLogName(name));
-      log = FilePartitionLog.open(name, dir, { ...this.defaults, ...config }, () => this.forget(name, log));
-      this.logs.set(name, log);
-      log.catch(() => this.forget(name, log));
+    const existing = this.logs.get(name);
+    if (existing) {
+      if (Object.keys(config).length === 0) return existing;
+      return existing.then((log) => {
+        log.reconfigure(config);
+        return log;
+      });
     }
-    return log;
+    const dir = join(this.logsDir, encodeLogName(name));
+    const opening: Promise<FilePartitionLog> = FilePartitionLog.open(name, dir, { ...this.defaults, ...config }, () => this.forget(name, opening));
+    this.logs.set(name, opening);
+    opening.catch(() => this.forget(name, opening));
+    return opening;
   }
 
   async list(): Promise<string[]> {

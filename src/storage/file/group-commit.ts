@@ -17,6 +17,7 @@ import type { Segment } from './segment.js';
 
 /** Syncs that may run at once (the rest of libuv's pool stays free for writes and reads). */
 const MAX_SYNCS_IN_FLIGHT = Number(process.env.XSYNCS ?? 2);
+const CAP = Number(process.env.XCAP ?? 0);
 
 /** Counters of the writer, for benchmarks and monitoring. */
 export interface CommitStats {
@@ -46,10 +47,9 @@ interface Group {
   runs: { segment: Segment; end: number; highWatermark: number }[];
 }
 
-/** Groups covered by one fdatasync, and whether it has completed. */
+/** Groups covered by one fdatasync. */
 interface Sync {
   groups: Group[];
-  done: boolean;
 }
 
 /** The queue, write stage and sync stage of one log. */
@@ -71,6 +71,13 @@ export class GroupCommit {
   private waiters: (() => void)[] = [];
   private failure: StorageError | undefined;
 
+  /** Whether the write loop is about to start (it starts in a microtask so that appends made in the same tick form one group). */
+  private startQueued = false;
+  private readonly start = (): void => {
+    this.startQueued = false;
+    this.writing ??= this.writeLoop();
+  };
+
   constructor(private readonly host: GroupCommitHost) {}
 
   /** Queues a stamped batch for `segment`; resolves with `result` once acknowledged. */
@@ -84,13 +91,16 @@ export class GroupCommit {
       this.resolves.push(resolve);
       this.rejects.push(reject);
     });
-    if (process.env.XLAZY) { if (!this.writing && this.buffers.length === 1) queueMicrotask(() => { this.writing ??= this.writeLoop(); }); } else this.writing ??= this.writeLoop();
+    if (!this.writing && !this.startQueued) {
+      this.startQueued = true;
+      queueMicrotask(this.start);
+    }
     return promise;
   }
 
   /** Resolves once everything queued so far is acknowledged or rejected. */
   async drain(): Promise<void> {
-    while (this.writing || this.syncsInFlight > 0 || this.buffers.length > 0 || this.unsynced.length > 0) await this.nextEvent();
+    while (this.writing || this.startQueued || this.syncsInFlight > 0 || this.buffers.length > 0 || this.unsynced.length > 0) await this.nextEvent();
   }
 
   /** Resolves once no sync is running (before a segment's handle is closed). */
@@ -114,7 +124,9 @@ export class GroupCommit {
       while (this.buffers.length > 0 && !this.failure) {
         const mode = this.host.fsyncMode();
         if (mode !== 'batch') await this.settleSyncs();
-        const group = await this.writeGroup(mode === 'always' ? 1 : this.buffers.length);
+        let take = this.buffers.length;
+        if (CAP > 0) { let bytes = 0; take = 0; while (take < this.buffers.length && (take === 0 || bytes + this.buffers[take].length <= CAP)) bytes += this.buffers[take++].length; }
+        const group = await this.writeGroup(mode === 'always' ? 1 : take);
         if (mode === 'never') this.acknowledge(group, false);
         else if (mode === 'always') {
           await this.sync(group.runs[group.runs.length - 1].segment);
@@ -183,7 +195,7 @@ export class GroupCommit {
     if (this.sealing || this.syncsInFlight >= MAX_SYNCS_IN_FLIGHT || this.unsynced.length === 0 || this.failure) return;
     const groups = this.unsynced;
     this.unsynced = [];
-    const entry: Sync = { groups, done: false };
+    const entry: Sync = { groups };
     this.syncs.push(entry);
     const lastGroup = groups[groups.length - 1];
     this.sync(lastGroup.runs[lastGroup.runs.length - 1].segment).then(
@@ -207,12 +219,8 @@ export class GroupCommit {
 
   /** A sync completed: it covers every group written before it, including earlier syncs' groups. */
   private synced(entry: Sync): void {
-    entry.done = true;
-    while (this.syncs.length > 0 && this.syncs.some((s) => s.done)) {
-      const oldest = this.syncs.shift()!;
-      for (const group of oldest.groups) this.acknowledge(group, true);
-      if (oldest === entry) break;
-    }
+    const last = this.syncs.indexOf(entry);
+    for (const covered of this.syncs.splice(0, last + 1)) for (const group of covered.groups) this.acknowledge(group, true);
     this.startSync();
     this.wake();
   }

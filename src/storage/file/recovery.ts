@@ -73,6 +73,14 @@ export async function recoverSegments(input: RecoveryInput): Promise<Segment[]> 
     segments.push(segment);
   }
   if (changedFiles) await fsyncDir(input.dir);
+  const last = segments[segments.length - 1];
+  const end = last ? { segmentBase: last.baseOffset, position: last.size } : { segmentBase: 0, position: 0 };
+  if (isBefore(end, input.recoveryPoint)) {
+    const at = `${last ? last.path(LOG_SUFFIX) : input.dir} ends at byte ${end.position}`;
+    const point = `segment ${input.recoveryPoint.segmentBase} byte ${input.recoveryPoint.position}`;
+    console.error(`storage: LOG DAMAGED: ${at}, before its last flushed position (${point}); refusing to open the log`);
+    throw new StorageError('LOG_DAMAGED', `${at}, before its last flushed position (${point})`);
+  }
   return segments;
 }
 

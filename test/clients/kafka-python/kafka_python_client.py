@@ -4,15 +4,28 @@ Usage:
   kafka_python_client.py produce BOOTSTRAP TOPIC COUNT     prints {"offsets": [...]}
   kafka_python_client.py consume BOOTSTRAP TOPIC GROUP COUNT  prints {"values": [...], "committed": N}
   kafka_python_client.py topics BOOTSTRAP                   prints {"topics": [...]}
+Options through the environment: SASL_MECHANISM, SASL_USERNAME, SASL_PASSWORD.
 """
 import json
+import os
 import sys
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
 
+def security():
+    if not os.environ.get('SASL_MECHANISM'):
+        return {}
+    return {
+        'security_protocol': 'SASL_PLAINTEXT',
+        'sasl_mechanism': os.environ['SASL_MECHANISM'],
+        'sasl_plain_username': os.environ['SASL_USERNAME'],
+        'sasl_plain_password': os.environ['SASL_PASSWORD'],
+    }
+
+
 def produce(bootstrap, topic, count):
-    producer = KafkaProducer(bootstrap_servers=bootstrap, acks='all', retries=3)
+    producer = KafkaProducer(bootstrap_servers=bootstrap, acks='all', retries=3, **security())
     futures = [producer.send(topic, key=b'k%d' % (i % 3), value=b'python-%d' % i) for i in range(count)]
     producer.flush(timeout=20)
     offsets = [f.get(timeout=20).offset for f in futures]
@@ -28,6 +41,7 @@ def consume(bootstrap, topic, group, count):
         auto_offset_reset='earliest',
         enable_auto_commit=False,
         consumer_timeout_ms=20000,
+        **security()
     )
     values = []
     for message in consumer:
@@ -42,7 +56,7 @@ def consume(bootstrap, topic, group, count):
 
 
 def topics(bootstrap):
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, **security())
     names = sorted(consumer.topics())
     consumer.close()
     return {'topics': names}

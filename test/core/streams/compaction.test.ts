@@ -107,7 +107,7 @@ test('a compacted log survives a restart on the file store', async () => {
 
 test('a log replacement interrupted after the journal entry is finished when the compactor opens', async () => {
   const store = new MemoryLogStore();
-  const scratch = await store.open('kv-0.compacting');
+  const scratch = await store.open('__switchyard.compacting.kv-0');
   for (const value of ['a', 'b', 'c']) await scratch.append(batchOf([{ key: value, value }]));
   await scratch.deleteRecordsBefore(1);
   await scratch.close();
@@ -115,14 +115,13 @@ test('a log replacement interrupted after the journal entry is finished when the
   await original.append(batchOf([{ key: 'half', value: 'written' }]));
   await original.close();
   const journal = await StateLog.open<{ scratch: string }>(store, COMPACTION_JOURNAL);
-  await journal.write([['kv-0', { scratch: 'kv-0.compacting' }]]);
+  await journal.write([['kv-0', { scratch: '__switchyard.compacting.kv-0' }]]);
   await journal.close();
-  const stray = await store.open('other-0.compacting');
-  await stray.close();
+  for (const name of ['__switchyard.compacting.other-0', 'amqp.queue.jobs.compacting']) await (await store.open(name)).close();
 
   const compactor = await Compactor.open(store);
   await compactor.close();
-  assert.deepEqual((await store.list()).sort(), [COMPACTION_JOURNAL, 'kv-0'].sort());
+  assert.deepEqual((await store.list()).sort(), [COMPACTION_JOURNAL, 'amqp.queue.jobs.compacting', 'kv-0'].sort(), 'only abandoned scratch logs are removed');
   const replaced = await store.open('kv-0');
   assert.deepEqual([replaced.startOffset, replaced.highWatermark], [1, 3]);
   const reopened = await StateLog.open<{ scratch: string }>(store, COMPACTION_JOURNAL);

@@ -190,3 +190,19 @@ test('an open transaction still holds the LSO after a restart even when its reco
     await dir.remove();
   }
 });
+
+test('an idle transactional id is forgotten after the id expiration; an open one is not', async () => {
+  const { broker } = await memoryBroker({ transactionalIdExpirationMs: 60_000 });
+  await broker.createTopic('tx', 1);
+  const idle = await beginTxn(broker, 'idle', [0]);
+  await broker.transactions.endTxn({ ...idle.producer, committed: true });
+  const busy = await beginTxn(broker, 'busy', [0], 600_000);
+  await busy.send(0, 'open');
+  await broker.runMaintenance(Date.now() + 120_000);
+  const reinit = (transactionalId: string) => broker.transactions.initProducerId({ transactionalId, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 });
+  const idleAgain = await reinit('idle');
+  assert.deepEqual([idleAgain.producerEpoch, idleAgain.producerId === idle.producer.producerId], [0, false]);
+  const busyAgain = await reinit('busy');
+  assert.deepEqual([busyAgain.producerId, busyAgain.producerEpoch], [busy.producer.producerId, busy.producer.producerEpoch + 1]);
+  await broker.close();
+});
