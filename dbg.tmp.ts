@@ -12,7 +12,7 @@ for (let round = 0; round < 5; round++) {
       if (++n === 3) { resolve(); void sub.close(); }
       return ConsumerStatus.ACK;
     });
-    sub.on('error', (e) => console.log('sub error', e));
+    sub.on('error', (e) => console.log('sub error', e)); sub.on('ready', () => console.log('sub ready'));
   });
   const pub = rabbit.createPublisher({ confirm: true, exchanges: [{ exchange: 'rc-ex', type: 'topic' }] });
   await new Promise((r) => setTimeout(r, 100));

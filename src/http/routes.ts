@@ -1,11 +1,19 @@
 import type { Broker } from '../broker.js';
+import { BrokerError } from '../core/errors.js';
 import type { AdminRoute } from './admin-server.js';
+import { queueRoutes } from './queue-routes.js';
+import { streamRoutes } from './stream-routes.js';
 
 /**
  * The admin API's routes. `current` returns the broker once it is ready (undefined while logs are
  * still recovering), so that /api/health can answer 503 during startup and 200 after.
  */
 export function adminRoutes(current: () => Broker | undefined): AdminRoute[] {
+  const started = () => {
+    const broker = current();
+    if (!broker) throw new BrokerError('COORDINATOR_LOAD_IN_PROGRESS', 'the broker is still starting');
+    return broker;
+  };
   return [
     (request, url) => {
       if (request.method !== 'GET' || url.pathname !== '/api/health') return undefined;
@@ -29,5 +37,7 @@ export function adminRoutes(current: () => Broker | undefined): AdminRoute[] {
         },
       };
     },
+    ...streamRoutes(() => started().streams),
+    ...queueRoutes(() => started().queues),
   ];
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { StreamBroker } from '../../src/core/streams/index.js';
 import type { ProtocolListener } from '../../src/core/listener.js';
-import { KAFKA_APIS } from '../../src/kafka/codec/generated/api-keys.js';
+import { KAFKA_APIS, type ApiInfo } from '../../src/kafka/codec/generated/api-keys.js';
 import { startKafkaServer } from '../../src/kafka/server.js';
 import { encodeBatch } from '../../src/storage/record-batch.js';
 import { MemoryLogStore } from '../../src/storage/memory-store.js';
@@ -63,7 +63,7 @@ test('ApiVersions advertises each served API once, with ranges inside what the c
   client.write(await client.encode('ApiVersions', 3, 1, { clientSoftwareName: 'raw', clientSoftwareVersion: '1' }));
   const { body } = await client.next();
   const keys = body.apiKeys as { apiKey: number; minVersion: number; maxVersion: number }[];
-  const byKey = new Map(Object.values(KAFKA_APIS).map((a) => [a.apiKey, a]));
+  const byKey = new Map<number, ApiInfo>(Object.values(KAFKA_APIS).map((a) => [a.apiKey, a]));
   assert.equal(new Set(keys.map((k) => k.apiKey)).size, keys.length);
   for (const k of keys) {
     const codec = byKey.get(k.apiKey);
@@ -123,4 +123,19 @@ test('closing the listener ends connections held by long polls', async () => {
   await new Promise((r) => setTimeout(r, 100));
   await local.close();
   await assert.rejects(client.next(), /connection closed/);
+});
+
+test('Fetch v13+ names topics by id', async () => {
+  const client = await RawKafkaClient.connect(address);
+  client.write(await client.encode('Metadata', 12, 1, { topics: [{ topicId: '0'.repeat(32), name: 'by-id' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false }));
+  const topicId = ((await client.next()).body.topics as { topicId: string }[])[0].topicId;
+  client.write(await client.encode('Produce', 9, 2, produceBody('by-id', -1, 'identified')));
+  await client.next();
+  const body = { ...fetchBody('', 0n, 0), topics: [topicId, 'f'.repeat(32)].map((id) => ({ topicId: id, partitions: [{ partition: 0, fetchOffset: 0n, partitionMaxBytes: 1 << 20 }] })) };
+  client.write(await client.encode('Fetch', 13, 3, body));
+  const responses = (await client.next()).body.responses as { topicId: string; partitions: { errorCode: number; records: Buffer | null }[] }[];
+  assert.equal(responses[0].topicId, topicId);
+  assert.ok(responses[0].partitions[0].records?.includes(Buffer.from('identified')));
+  assert.equal(responses[1].partitions[0].errorCode, 100, 'UNKNOWN_TOPIC_ID');
+  client.close();
 });

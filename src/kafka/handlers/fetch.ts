@@ -1,5 +1,5 @@
 import { readFetchRequest, type FetchRequest, type FetchTopic } from '../codec/generated/fetch-request.js';
-import { sizeOfFetchResponse, writeFetchResponse, type FetchResponse } from '../codec/generated/fetch-response.js';
+import { sizeOfFetchResponse, writeFetchResponse, type FetchResponse, type PartitionData } from '../codec/generated/fetch-response.js';
 import type { FetchResult, IsolationLevel } from '../../core/streams/types.js';
 import { defineHandler } from '../handler.js';
 import { wireUuid } from './wire-shapes.js';
@@ -11,7 +11,7 @@ const FIRST_TOPIC_ID_VERSION = 13;
 /** Kafka's UNKNOWN_TOPIC_ID, for an id that names no topic. */
 const UNKNOWN_TOPIC_ID = 100;
 
-function partitionAnswer(partitionIndex: number, r: FetchResult) {
+function partitionAnswer(partitionIndex: number, r: FetchResult): PartitionData {
   return {
     partitionIndex,
     errorCode: r.errorCode,
@@ -24,7 +24,7 @@ function partitionAnswer(partitionIndex: number, r: FetchResult) {
   };
 }
 
-function unknownTopicIdAnswer(partitionIndex: number) {
+function unknownTopicIdAnswer(partitionIndex: number): PartitionData {
   return { partitionIndex, errorCode: UNKNOWN_TOPIC_ID, highWatermark: -1n, lastStableOffset: -1n, logStartOffset: -1n, abortedTransactions: null, preferredReadReplica: -1, records: null };
 }
 
