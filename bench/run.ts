@@ -82,9 +82,10 @@ async function main(only: string[] | undefined): Promise<void> {
     // Fresh brokers for every scenario: no leftovers of the previous one in its CPU or memory figures.
     pool = new BrokerPool();
     try {
-      const result = await runScenario(scenario, pool, quick, (row) =>
-        console.log(`   ${row.broker} [${row.variant}] ${row.error ? 'failed' : `${Math.round(row.msgsPerSec)} msgs/s`}`),
-      );
+      const result = await runScenario(scenario, pool, {
+        quick,
+        onRow: (row) => console.log(`   ${row.broker} [${row.variant}] ${row.error ? 'failed' : `${Math.round(row.msgsPerSec)} msgs/s`}`),
+      });
       console.log(`\n${formatScenario(result)}`);
       console.log(`results: ${writeResult(RESULTS_DIR, result)}`);
     } finally {

@@ -4,6 +4,9 @@
  * same sync policy (always: write + fdatasync per record; batch: one writev + one fdatasync per
  * window of CONCURRENCY records; never: one writev per window, no sync).
  *
+ * CPU time per append (user + system, all threads of this process) is shown too: unlike
+ * throughput, it hardly depends on what else the machine is running.
+ *
  * Each measurement is repeated ROUNDS times, raw and engine alternating so that load from other
  * processes hits both alike; the table shows medians.
  *
@@ -28,8 +31,20 @@ const VALUE = Buffer.alloc(1024, 'x');
 interface Measured {
   appends: number;
   seconds: number;
+  /** CPU time (user + system) of this process over the run. */
+  cpuSeconds: number;
   bytes: number;
   fsyncs?: number;
+}
+
+/** Wall-clock and CPU seconds since `since`. */
+function elapsed(since: { wall: bigint; cpu: NodeJS.CpuUsage }): { seconds: number; cpuSeconds: number } {
+  const cpu = process.cpuUsage(since.cpu);
+  return { seconds: Number(process.hrtime.bigint() - since.wall) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+function now(): { wall: bigint; cpu: NodeJS.CpuUsage } {
+  return { wall: process.hrtime.bigint(), cpu: process.cpuUsage() };
 }
 
 function batches(count: number): Buffer[] {
@@ -42,15 +57,15 @@ async function engine(dir: string, fsync: FsyncMode, count: number): Promise<Mea
   const log = (await store.open('bench', { segmentBytes: 16 * 1024 * 1024 })) as FilePartitionLog;
   const inputs = batches(count);
   let next = 0;
-  const started = process.hrtime.bigint();
+  const started = now();
   const worker = async (): Promise<void> => {
     while (next < inputs.length) await log.append(inputs[next++]);
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const time = elapsed(started);
   const fsyncs = log.stats.fsyncs;
   await store.close();
-  return { appends: count, seconds, bytes: inputs.reduce((n, b) => n + b.length, 0), fsyncs };
+  return { appends: count, ...time, bytes: inputs.reduce((n, b) => n + b.length, 0), fsyncs };
 }
 
 async function raw(dir: string, fsync: FsyncMode, count: number): Promise<Measured> {
@@ -58,15 +73,15 @@ async function raw(dir: string, fsync: FsyncMode, count: number): Promise<Measur
   const inputs = batches(count);
   const window = fsync === 'always' ? 1 : CONCURRENCY;
   let position = 0;
-  const started = process.hrtime.bigint();
+  const started = now();
   for (let i = 0; i < inputs.length; i += window) {
     const { bytesWritten } = await handle.writev(inputs.slice(i, i + window), position);
     position += bytesWritten;
     if (fsync !== 'never') await handle.datasync();
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const time = elapsed(started);
   await handle.close();
-  return { appends: count, seconds, bytes: position };
+  return { appends: count, ...time, bytes: position };
 }
 
 async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
@@ -78,7 +93,7 @@ async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const rows: string[][] = [['mode', 'appends', 'appends/s', 'MB/s', 'raw appends/s', 'raw MB/s', 'ratio', 'fsyncs/s', 'appends/fsync']];
+const rows: string[][] = [['mode', 'appends', 'appends/s', 'MB/s', 'raw appends/s', 'raw MB/s', 'ratio', 'fsyncs/s', 'appends/fsync', 'cpu us/append', 'raw cpu us/append']];
 /** The run whose throughput is the median of ROUNDS runs. */
 function median(runs: Measured[]): Measured {
   return [...runs].sort((a, b) => a.appends / a.seconds - b.appends / b.seconds)[runs.length >> 1];
@@ -107,6 +122,8 @@ for (const mode of ['always', 'batch', 'never'] as const) {
     (rate(ours) / rate(base)).toFixed(2),
     synced ? (ours.fsyncs! / ours.seconds).toFixed(0) : '-',
     synced ? (ours.appends / ours.fsyncs!).toFixed(1) : '-',
+    ((ours.cpuSeconds / ours.appends) * 1e6).toFixed(2),
+    ((base.cpuSeconds / base.appends) * 1e6).toFixed(2),
   ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

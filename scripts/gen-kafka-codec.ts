@@ -112,23 +112,38 @@ function loadSpec(name: string): MessageSpec {
 const camel = (s: string): string => s[0].toLowerCase() + s.slice(1);
 const kebab = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
-const PRIMITIVES: Record<string, { ts: string; size: number; read: string; zero: string }> = {
-  int8: { ts: 'number', size: 1, read: 'int8', zero: '0' },
-  int16: { ts: 'number', size: 2, read: 'int16', zero: '0' },
-  uint16: { ts: 'number', size: 2, read: 'uint16', zero: '0' },
-  int32: { ts: 'number', size: 4, read: 'int32', zero: '0' },
-  uint32: { ts: 'number', size: 4, read: 'uint32', zero: '0' },
-  int64: { ts: 'bigint', size: 8, read: 'int64', zero: '0n' },
-  bool: { ts: 'boolean', size: 1, read: 'bool', zero: 'false' },
-  uuid: { ts: 'string', size: 16, read: 'uuid', zero: `'${'0'.repeat(32)}'` },
+const PRIMITIVES: Record<string, { ts: string; size: number; method: string; zero: string }> = {
+  int8: { ts: 'number', size: 1, method: 'int8', zero: '0' },
+  int16: { ts: 'number', size: 2, method: 'int16', zero: '0' },
+  uint16: { ts: 'number', size: 2, method: 'uint16', zero: '0' },
+  int32: { ts: 'number', size: 4, method: 'int32', zero: '0' },
+  uint32: { ts: 'number', size: 4, method: 'uint32', zero: '0' },
+  int64: { ts: 'bigint', size: 8, method: 'int64', zero: '0n' },
+  bool: { ts: 'boolean', size: 1, method: 'bool', zero: 'false' },
+  uuid: { ts: 'string', size: 16, method: 'uuid', zero: `'${'0'.repeat(32)}'` },
 };
 
-/** Generates one message's codec module. */
+/** What a field holds: an array or not, and its item's category. */
+interface FieldKind {
+  array: boolean;
+  base: string;
+  category: 'primitive' | 'string' | 'bytes' | 'struct';
+}
+
+function kindOf(f: FieldSpec): FieldKind {
+  const array = f.type.startsWith('[]');
+  const base = array ? f.type.slice(2) : f.type;
+  const category = PRIMITIVES[base] ? 'primitive' : base === 'string' ? 'string' : base === 'bytes' || base === 'records' ? 'bytes' : 'struct';
+  return { array, base, category };
+}
+
+/** Generates one message's codec module: an interface, reader, sizer and writer per struct. */
 class MessageGenerator {
-  private readonly structs = new Map<string, FieldSpec[]>();
+  private readonly structs = new Set<string>();
   private readonly common = new Map<string, FieldSpec[]>();
   private readonly out: string[] = [];
   private readonly defaults = new Map<string, string>();
+  private readonly flexible: Range;
   /** The versions in which the struct being emitted exists. */
   private scope: Range;
 
@@ -137,11 +152,8 @@ class MessageGenerator {
     private readonly versions: Range,
   ) {
     for (const s of spec.commonStructs ?? []) this.common.set(s.name, s.fields);
+    this.flexible = parseRange(spec.flexibleVersions);
     this.scope = versions;
-  }
-
-  private get flexible(): Range {
-    return this.spec.flexibleVersions === undefined ? EMPTY : parseRange(this.spec.flexibleVersions);
   }
 
   generate(): string {
@@ -158,69 +170,62 @@ class MessageGenerator {
     return `${HEADER}${imports.join('\n')}\n\n${body}`;
   }
 
-  /** Registers every struct reachable from `fields`, then emits the struct `name`. */
+  /** Emits every struct reachable from `fields` (inner ones first), then the struct `name`. */
   private collect(name: string, fields: FieldSpec[], scope: Range): void {
     if (this.structs.has(name)) throw new Error(`${this.spec.name}: struct ${name} defined twice`);
-    this.structs.set(name, fields);
+    this.structs.add(name);
     for (const f of fields) {
-      const struct = this.structName(f);
-      if (struct === undefined || this.structs.has(struct)) continue;
+      const { base, category } = kindOf(f);
+      if (category !== 'struct' || this.structs.has(base)) continue;
       // A common struct may be used in several places, so it spans every version of the message.
       const inner = f.fields === undefined ? this.versions : intersect(parseRange(f.versions), scope);
-      this.collect(struct, f.fields ?? this.common.get(struct) ?? [], inner);
+      this.collect(base, f.fields ?? this.common.get(base) ?? [], inner);
     }
     this.scope = scope;
     this.emitStruct(name, fields, name === this.spec.name);
-  }
-
-  private structName(f: FieldSpec): string | undefined {
-    const base = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
-    return PRIMITIVES[base] || ['string', 'bytes', 'records'].includes(base) ? undefined : base;
   }
 
   private fieldVersions(f: FieldSpec): Range {
     return intersect(parseRange(f.versions), this.scope);
   }
 
+  private taggedVersions(f: FieldSpec): Range {
+    return intersect(parseRange(f.taggedVersions), this.fieldVersions(f));
+  }
+
   private nullable(f: FieldSpec): Range {
     return intersect(parseRange(f.nullableVersions), this.fieldVersions(f));
   }
 
-  private isTagged(f: FieldSpec): boolean {
-    return f.tag !== undefined;
-  }
-
   private isOptional(f: FieldSpec): boolean {
     const v = this.fieldVersions(f);
-    return this.isTagged(f) || f.default !== undefined || v.min > this.scope.min || v.max < this.scope.max;
+    return f.tag !== undefined || f.default !== undefined || v.min > this.scope.min || v.max < this.scope.max;
   }
 
+  /** The TS expression telling whether this field uses compact encodings. */
   private compact(f: FieldSpec): string {
-    if (f.flexibleVersions === 'none') return 'false';
-    return 'flexible';
+    return f.flexibleVersions === 'none' ? 'false' : 'flexible';
   }
 
   private tsType(f: FieldSpec): string {
-    const base = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
-    const item = PRIMITIVES[base]?.ts ?? (base === 'string' ? 'string' : base === 'bytes' || base === 'records' ? 'Buffer' : base);
-    const t = f.type.startsWith('[]') ? `${item}[]` : item;
+    const { array, base, category } = kindOf(f);
+    const item = category === 'primitive' ? PRIMITIVES[base].ts : category === 'bytes' ? 'Buffer' : base;
+    const t = array ? `${item}[]` : item;
     return isEmpty(this.nullable(f)) ? t : `${t} | null`;
   }
 
   /** The value a field takes when absent from the wire. */
   private defaultValue(f: FieldSpec): string {
-    const base = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
+    const { array, base, category } = kindOf(f);
     const d = f.default;
     if (d === 'null') return 'null';
-    if (f.type.startsWith('[]')) return '[]';
-    if (base === 'string') return d === undefined ? "''" : JSON.stringify(String(d));
-    if (base === 'bytes' || base === 'records') return 'Buffer.alloc(0)';
-    const prim = PRIMITIVES[base];
-    if (!prim) return `default${base}()`;
-    if (d === undefined || d === '') return prim.zero;
+    if (array) return '[]';
+    if (category === 'string') return d === undefined ? "''" : JSON.stringify(String(d));
+    if (category === 'bytes') return 'Buffer.alloc(0)';
+    if (category === 'struct') return `default${base}()`;
+    if (d === undefined || d === '' || base === 'uuid') return PRIMITIVES[base].zero;
     if (base === 'bool') return String(d === true || d === 'true');
     if (base === 'int64') return `${BigInt(d as string)}n`;
-    if (base === 'uuid') return prim.zero;
     return String(Number(d));
   }
 
@@ -231,7 +236,7 @@ class MessageGenerator {
     return isEmpty(this.nullable(f)) ? `(${prop} ?? ${this.defaultValue(f)})` : `(${prop} === undefined ? ${this.defaultValue(f)} : ${prop})`;
   }
 
-  /** Wraps a nullable/non-nullable choice on the field's nullable versions. */
+  /** Chooses between a nullable and a non-nullable form on the field's nullable versions. */
   private byNullability(f: FieldSpec, whenNullable: string, whenNot: string): string {
     const test = versionTest(this.nullable(f), this.fieldVersions(f));
     if (test === 'true') return whenNullable;
@@ -239,135 +244,122 @@ class MessageGenerator {
     return `(${test} ? ${whenNullable} : ${whenNot})`;
   }
 
-  private readExpr(f: FieldSpec, r: string): string {
-    const c = this.compact(f);
-    const base = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
-    const item = (): string => {
-      if (PRIMITIVES[base]) return `${r}.${PRIMITIVES[base].read}()`;
-      if (base === 'string') return `${r}.string(${c})`;
-      return `read${base}(${r}, version)`;
-    };
-    if (f.type.startsWith('[]')) {
-      const min = PRIMITIVES[base]?.size ?? 1;
-      return this.byNullability(f, `${r}.nullableArray(${c}, ${min}, () => ${item()})`, `${r}.array(${c}, ${min}, () => ${item()})`);
-    }
-    if (base === 'string') return this.byNullability(f, `${r}.nullableString(${c})`, `${r}.string(${c})`);
-    if (base === 'bytes' || base === 'records') return this.byNullability(f, `${r}.nullableBytes(${c})`, `${r}.bytes(${c})`);
-    return item();
-  }
-
   /** Coerces a possibly-null value to non-null for versions where the field cannot be null. */
   private nonNull(f: FieldSpec, value: string): string {
     if (isEmpty(this.nullable(f))) return value;
-    const fallback = f.type.startsWith('[]') ? '[]' : f.type === 'string' ? "''" : 'Buffer.alloc(0)';
+    const { array, category } = kindOf(f);
+    const fallback = array ? '[]' : category === 'string' ? "''" : 'Buffer.alloc(0)';
     return this.byNullability(f, value, `(${value} ?? ${fallback})`);
+  }
+
+  private readExpr(f: FieldSpec, r: string): string {
+    const c = this.compact(f);
+    const { array, base, category } = kindOf(f);
+    const item = category === 'primitive' ? `${r}.${PRIMITIVES[base].method}()` : category === 'string' ? `${r}.string(${c})` : `read${base}(${r}, version)`;
+    if (array) {
+      const min = PRIMITIVES[base]?.size ?? 1;
+      return this.byNullability(f, `${r}.nullableArray(${c}, ${min}, () => ${item})`, `${r}.array(${c}, ${min}, () => ${item})`);
+    }
+    if (category === 'string') return this.byNullability(f, `${r}.nullableString(${c})`, item);
+    if (category === 'bytes') return this.byNullability(f, `${r}.nullableBytes(${c})`, `${r}.bytes(${c})`);
+    return item;
   }
 
   private sizeExpr(f: FieldSpec, value: string): string {
     const c = this.compact(f);
-    const base = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
-    if (f.type.startsWith('[]')) {
-      const item = PRIMITIVES[base] ? `() => ${PRIMITIVES[base].size}` : base === 'string' ? `(x) => sizeOfString(x, ${c})` : `(x) => sizeOf${base}(x, version)`;
+    const { array, base, category } = kindOf(f);
+    if (array) {
+      const item = category === 'primitive' ? `() => ${PRIMITIVES[base].size}` : category === 'string' ? `(x) => sizeOfString(x, ${c})` : `(x) => sizeOf${base}(x, version)`;
       return `sizeOfArray(${this.nonNull(f, value)}, ${c}, ${item})`;
     }
-    if (PRIMITIVES[base]) return String(PRIMITIVES[base].size);
-    if (base === 'string') return `sizeOfString(${this.nonNull(f, value)}, ${c})`;
-    if (base === 'bytes' || base === 'records') return `sizeOfBytes(${this.nonNull(f, value)}, ${c})`;
+    if (category === 'primitive') return String(PRIMITIVES[base].size);
+    if (category === 'string') return `sizeOfString(${this.nonNull(f, value)}, ${c})`;
+    if (category === 'bytes') return `sizeOfBytes(${this.nonNull(f, value)}, ${c})`;
     return `sizeOf${base}(${value}, version)`;
   }
 
   private writeStmt(f: FieldSpec, value: string): string {
     const c = this.compact(f);
-    const base = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
-    if (f.type.startsWith('[]')) {
-      const item = PRIMITIVES[base] ? `(x) => w.${PRIMITIVES[base].read}(x)` : base === 'string' ? `(x) => w.nullableString(x, ${c})` : `(x) => write${base}(w, x, version)`;
+    const { array, base, category } = kindOf(f);
+    if (array) {
+      const item = category === 'primitive' ? `(x) => w.${PRIMITIVES[base].method}(x)` : category === 'string' ? `(x) => w.nullableString(x, ${c})` : `(x) => write${base}(w, x, version)`;
       return `w.array(${this.nonNull(f, value)}, ${c}, ${item});`;
     }
-    if (PRIMITIVES[base]) return `w.${PRIMITIVES[base].read}(${value});`;
-    if (base === 'string') return `w.nullableString(${this.nonNull(f, value)}, ${c});`;
-    if (base === 'bytes' || base === 'records') return `w.nullableBytes(${this.nonNull(f, value)}, ${c});`;
+    if (category === 'primitive') return `w.${PRIMITIVES[base].method}(${value});`;
+    if (category === 'string') return `w.nullableString(${this.nonNull(f, value)}, ${c});`;
+    if (category === 'bytes') return `w.nullableBytes(${this.nonNull(f, value)}, ${c});`;
     return `write${base}(w, ${value}, version);`;
   }
 
-  /** True when a tagged field holds its default and is therefore left off the wire. */
-  private isDefaultTest(f: FieldSpec, value: string): string {
-    const base = f.type.startsWith('[]') ? f.type.slice(2) : f.type;
-    if (!PRIMITIVES[base] && base !== 'string' && !f.type.startsWith('[]') && base !== 'bytes' && base !== 'records') {
-      return `${value} === undefined`;
-    }
+  /** The condition under which a tagged field is written: its versions, and a value other than its default. */
+  private taggedPresence(f: FieldSpec): string {
+    const { array, category } = kindOf(f);
+    const value = `v.${camel(f.name)}`;
     const d = this.defaultValue(f);
-    if (d === 'null') return `${value} === null`;
-    if (f.type.startsWith('[]') || base === 'bytes' || base === 'records') return `${value} !== null && ${value}.length === 0`;
-    return `${value} === ${d}`;
+    let present = `${value} !== undefined`;
+    if (d === 'null') present += ` && ${value} !== null`;
+    else if (array || category === 'bytes') present += ` && !(${value} !== null && ${value}.length === 0)`;
+    else if (category !== 'struct') present += ` && ${value} !== ${d}`;
+    const test = versionTest(this.taggedVersions(f), this.scope);
+    return test === 'true' ? present : `${test} && ${present}`;
   }
 
   private emitStruct(name: string, fields: FieldSpec[], top: boolean): void {
     const live = fields.filter((f) => !isEmpty(this.fieldVersions(f)));
-    const plain = live.filter((f) => !this.isTagged(f));
-    const tagged = live.filter((f) => this.isTagged(f)).sort((a, b) => a.tag! - b.tag!);
-    const flex = versionTest(this.flexible, this.scope);
-    const exported = top ? 'export ' : '';
     const o = this.out;
-
     o.push(`/** ${top ? `${name}, versions ${this.scope.min}-${this.scope.max}.` : `${name} (part of ${this.spec.name}).`} */`);
     o.push(`export interface ${name} {`);
     for (const f of live) o.push(`  ${camel(f.name)}${this.isOptional(f) ? '?' : ''}: ${this.tsType(f)};`);
     o.push('}\n');
-
     if (!top) {
       const literal = live.map((f) => `${camel(f.name)}: ${this.defaultValue(f)}`).join(', ');
       this.defaults.set(name, `function default${name}(): ${name} {\n  return { ${literal} };\n}\n`);
     }
-
-    const fnName = (verb: string): string => `${verb}${name}`;
+    const plain = live.filter((f) => f.tag === undefined);
+    const tagged = live.filter((f) => f.tag !== undefined).sort((a, b) => a.tag! - b.tag!);
+    const exported = top ? 'export ' : '';
     const doc = (text: string): void => {
       if (top) o.push(`/** ${text} */`);
     };
-    // decoder
     doc(`Decodes ${name} at \`version\`; throws KafkaProtocolError on malformed input.`);
-    o.push(`${exported}function ${fnName('read')}(r: KafkaReader, version: number): ${name} {`);
+    this.emitReader(name, live, tagged, exported, top);
+    doc(`Bytes ${name} takes at \`version\`.`);
+    this.emitSizer(name, plain, tagged, exported);
+    doc(`Writes ${name} at \`version\` (size it first with sizeOf${name}).`);
+    this.emitWriter(name, plain, tagged, exported);
+  }
+
+  private emitReader(name: string, live: FieldSpec[], tagged: FieldSpec[], exported: string, top: boolean): void {
+    const o = this.out;
+    o.push(`${exported}function read${name}(r: KafkaReader, version: number): ${name} {`);
     if (top) o.push(`  if (version < ${this.scope.min} || version > ${this.scope.max}) throw new KafkaProtocolError(\`${name} version \${version} is not supported\`);`);
-    o.push(`  const flexible = ${flex};`);
+    o.push(`  const flexible = ${versionTest(this.flexible, this.scope)};`);
     o.push(`  const v: ${name} = {`);
     for (const f of live) {
       const test = versionTest(this.fieldVersions(f), this.scope);
-      const init = this.isTagged(f)
-        ? this.structName(f) && !f.type.startsWith('[]') ? 'undefined' : this.defaultValue(f)
-        : test === 'true' ? this.readExpr(f, 'r') : `${test} ? ${this.readExpr(f, 'r')} : ${this.defaultValue(f)}`;
+      const { array, category } = kindOf(f);
+      let init: string;
+      if (f.tag !== undefined) init = category === 'struct' && !array ? 'undefined' : this.defaultValue(f);
+      else init = test === 'true' ? this.readExpr(f, 'r') : `${test} ? ${this.readExpr(f, 'r')} : ${this.defaultValue(f)}`;
       o.push(`    ${camel(f.name)}: ${init},`);
     }
     o.push('  };');
     if (tagged.length === 0) o.push('  if (flexible) r.taggedFields(() => false);');
     else {
-      o.push('  if (flexible) {');
-      o.push('    r.taggedFields((tag, t) => {');
+      o.push('  if (flexible) {', '    r.taggedFields((tag, t) => {');
       for (const f of tagged) {
-        const test = versionTest(intersect(parseRange(f.taggedVersions), this.fieldVersions(f)), this.scope);
-        o.push(`      if (tag === ${f.tag}${test === 'true' ? '' : ` && ${test}`}) {`);
-        o.push(`        v.${camel(f.name)} = ${this.readExpr(f, 't')};`);
-        o.push('        return true;');
-        o.push('      }');
+        const test = versionTest(this.taggedVersions(f), this.scope);
+        o.push(`      if (tag === ${f.tag}${test === 'true' ? '' : ` && ${test}`}) {`, `        v.${camel(f.name)} = ${this.readExpr(f, 't')};`, '        return true;', '      }');
       }
-      o.push('      return false;');
-      o.push('    });');
-      o.push('  }');
+      o.push('      return false;', '    });', '  }');
     }
-    o.push('  return v;');
-    o.push('}\n');
+    o.push('  return v;', '}\n');
+  }
 
-    const taggedPresence = (f: FieldSpec): string => {
-      const test = versionTest(intersect(parseRange(f.taggedVersions), this.fieldVersions(f)), this.scope);
-      const value = `v.${camel(f.name)}`;
-      const present = `${value} !== undefined && !(${this.isDefaultTest(f, value)})`;
-      return test === 'true' ? present : `${test} && ${present}`;
-    };
-    const taggedValue = (f: FieldSpec): string => `v.${camel(f.name)}!`;
-
-    // size
-    doc(`Bytes ${name} takes at \`version\`.`);
-    o.push(`${exported}function ${fnName('sizeOf')}(v: ${name}, version: number): number {`);
-    o.push(`  const flexible = ${flex};`);
-    o.push('  let size = 0;');
+  private emitSizer(name: string, plain: FieldSpec[], tagged: FieldSpec[], exported: string): void {
+    const o = this.out;
+    o.push(`${exported}function sizeOf${name}(v: ${name}, version: number): number {`);
+    o.push(`  const flexible = ${versionTest(this.flexible, this.scope)};`, '  let size = 0;');
     for (const f of plain) {
       const test = versionTest(this.fieldVersions(f), this.scope);
       const add = `size += ${this.sizeExpr(f, this.value(f))};`;
@@ -375,25 +367,20 @@ class MessageGenerator {
     }
     if (tagged.length === 0) o.push('  if (flexible) size += 1;');
     else {
-    o.push('  if (flexible) {');
-    o.push('    let tags = 0;');
-    for (const f of tagged) {
-      o.push(`    if (${taggedPresence(f)}) {`);
-      o.push(`      const n = ${this.sizeExpr(f, taggedValue(f))};`);
-      o.push(`      size += ${sizeOfUvarintLiteral(f.tag!)} + sizeOfUvarint(n) + n;`);
-      o.push('      tags++;');
-      o.push('    }');
+      o.push('  if (flexible) {', '    let tags = 0;');
+      for (const f of tagged) {
+        o.push(`    if (${this.taggedPresence(f)}) {`, `      const n = ${this.sizeExpr(f, `v.${camel(f.name)}!`)};`);
+        o.push(`      size += ${sizeOfUvarintLiteral(f.tag!)} + sizeOfUvarint(n) + n;`, '      tags++;', '    }');
+      }
+      o.push('    size += sizeOfUvarint(tags);', '  }');
     }
-    o.push('    size += sizeOfUvarint(tags);');
-    o.push('  }');
-    }
-    o.push('  return size;');
-    o.push('}\n');
+    o.push('  return size;', '}\n');
+  }
 
-    // writer
-    doc(`Writes ${name} at \`version\` (size it first with sizeOf${name}).`);
-    o.push(`${exported}function ${fnName('write')}(w: KafkaWriter, v: ${name}, version: number): void {`);
-    o.push(`  const flexible = ${flex};`);
+  private emitWriter(name: string, plain: FieldSpec[], tagged: FieldSpec[], exported: string): void {
+    const o = this.out;
+    o.push(`${exported}function write${name}(w: KafkaWriter, v: ${name}, version: number): void {`);
+    o.push(`  const flexible = ${versionTest(this.flexible, this.scope)};`);
     for (const f of plain) {
       const test = versionTest(this.fieldVersions(f), this.scope);
       const stmt = this.writeStmt(f, this.value(f));
@@ -402,18 +389,13 @@ class MessageGenerator {
     o.push('  if (flexible) {');
     if (tagged.length === 0) o.push('    w.uvarint(0);');
     else {
-      o.push(`    const present = [${tagged.map(taggedPresence).join(', ')}];`);
-      o.push('    w.uvarint(present.filter(Boolean).length);');
+      o.push(`    const present = [${tagged.map((f) => this.taggedPresence(f)).join(', ')}];`, '    w.uvarint(present.filter(Boolean).length);');
       tagged.forEach((f, i) => {
-        o.push(`    if (present[${i}]) {`);
-        o.push(`      w.uvarint(${f.tag});`);
-        o.push(`      w.uvarint(${this.sizeExpr(f, taggedValue(f))});`);
-        o.push(`      ${this.writeStmt(f, taggedValue(f))}`);
-        o.push('    }');
+        const value = `v.${camel(f.name)}!`;
+        o.push(`    if (present[${i}]) {`, `      w.uvarint(${f.tag});`, `      w.uvarint(${this.sizeExpr(f, value)});`, `      ${this.writeStmt(f, value)}`, '    }');
       });
     }
-    o.push('  }');
-    o.push('}\n');
+    o.push('  }', '}\n');
   }
 }
 

@@ -50,9 +50,13 @@ export interface Scenario {
   findings?(rows: Row[]): string[];
 }
 
-/** How long one target may run before it is reported as an error. */
-export function targetTimeoutMs(quick: boolean): number {
-  return quick ? 90_000 : 15 * 60_000;
+/** How a scenario is run. */
+export interface RunOptions {
+  quick: boolean;
+  /** How long one target may run before it is reported as an error (default 90 s quick, 15 min full). */
+  timeoutMs?: number;
+  /** Called with every row as soon as it is measured. */
+  onRow?: (row: Row) => void;
 }
 
 function rejectOnAbort(signal: AbortSignal): Promise<never> {
@@ -92,7 +96,7 @@ function errorRow(target: Target, durability: string, error: unknown): Row {
   return { ...row, error: error instanceof Error ? error.message : String(error) };
 }
 
-async function runTarget(target: Target, pool: BrokerPool, quick: boolean, commands: Record<string, string>): Promise<Row> {
+async function runTarget(target: Target, pool: BrokerPool, timeoutMs: number, commands: Record<string, string>): Promise<Row> {
   let broker: BrokerHandle | undefined;
   try {
     broker = target.kind ? await pool.get(target.kind) : undefined;
@@ -102,7 +106,6 @@ async function runTarget(target: Target, pool: BrokerPool, quick: boolean, comma
   if (broker) commands[broker.kind] = broker.command;
   const durability = target.durability ?? broker?.durability ?? '';
   const controller = new AbortController();
-  const timeoutMs = targetTimeoutMs(quick);
   const timer = setTimeout(() => controller.abort(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
   // A client library that throws from a callback must fail this row, not the whole suite.
   const crash = (error: unknown) => controller.abort(error instanceof Error ? error : new Error(String(error)));
@@ -131,7 +134,9 @@ async function runTarget(target: Target, pool: BrokerPool, quick: boolean, comma
 }
 
 /** Runs every target of a scenario in order; a failing target becomes an error row and the rest go on. */
-export async function runScenario(scenario: Scenario, pool: BrokerPool, quick: boolean, onRow?: (row: Row) => void): Promise<ScenarioResult> {
+export async function runScenario(scenario: Scenario, pool: BrokerPool, options: RunOptions): Promise<ScenarioResult> {
+  const { quick } = options;
+  const timeoutMs = options.timeoutMs ?? (quick ? 90_000 : 15 * 60_000);
   const result: ScenarioResult = {
     scenario: scenario.name,
     title: scenario.title,
@@ -143,9 +148,9 @@ export async function runScenario(scenario: Scenario, pool: BrokerPool, quick: b
     rows: [],
   };
   for (const target of scenario.targets(quick)) {
-    const row = await runTarget(target, pool, quick, result.commands);
+    const row = await runTarget(target, pool, timeoutMs, result.commands);
     result.rows.push(row);
-    onRow?.(row);
+    options.onRow?.(row);
   }
   result.notes.push(...(scenario.findings?.(result.rows) ?? []));
   return result;

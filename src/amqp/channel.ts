@@ -107,7 +107,6 @@ export class AmqpChannel {
 
   /** Writes a method frame on this channel. */
   send(method: AmqpMethod): void {
-    if (process.env.AMQP_DEBUG) console.log('send', this.id, method.id.toString(16));
     this.host.out.frames.method(this.id, method);
     this.host.out.schedule();
   }
@@ -200,7 +199,6 @@ export class AmqpChannel {
   }
 
   private run(command: Command): void {
-    if (process.env.AMQP_DEBUG) console.log('run', this.id, command.method.id.toString(16), JSON.stringify(command.method.args).slice(0, 100));
     let pending: Promise<void> | void;
     try {
       pending = performMethod(this, command);

@@ -18,6 +18,7 @@ describe('rabbitmq-client', () => {
 
   it('declares, binds, publishes with confirms and consumes with acks', async () => {
     const received: AsyncMessage[] = [];
+    let ready!: Promise<void>;
     const done = new Promise<void>((resolve) => {
       const sub = rabbit.createConsumer(
         {
@@ -36,9 +37,10 @@ describe('rabbitmq-client', () => {
           return ConsumerStatus.ACK;
         },
       );
+      ready = new Promise((r) => sub.once('ready', r));
     });
+    await ready;
     const pub = rabbit.createPublisher({ confirm: true, exchanges: [{ exchange: 'rc-ex', type: 'topic' }] });
-    await new Promise((r) => setTimeout(r, 100));
     for (const id of [1, 2, 3]) await pub.send({ exchange: 'rc-ex', routingKey: 'order.created', headers: { id } }, { id });
     await done;
     assert.deepEqual(received.map((m) => m.body), [{ id: 1 }, { id: 2 }, { id: 3 }]);

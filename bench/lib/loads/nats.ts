@@ -41,7 +41,7 @@ export async function natsPublish(url: string, size: number, count: number, wind
           slots.release();
           done.tick();
         },
-        (error: Error) => done.fail(error),
+        (error: Error) => done.fail(new Error(`JetStream publish failed: ${error.message}`)),
       );
     }
     await done.done;
@@ -60,7 +60,7 @@ async function orderedConsume(js: JetStreamClient, stream: string, done: Countdo
       onMessage(message.data);
       done.tick();
     }
-  })().catch((error: Error) => done.fail(error));
+  })().catch((error: Error) => done.fail(new Error(`JetStream consume failed: ${error.message}`)));
   return () => void messages.close();
 }
 
@@ -94,7 +94,7 @@ export async function natsFixedRate(url: string, ratePerSec: number, count: numb
     for (let i = 0; i < count; i++) {
       if (i % 1000 === 0) checkAborted(signal);
       await pacer.wait();
-      js.publish(stream, stampedPayload(size)).catch((error: Error) => done.fail(error));
+      js.publish(stream, stampedPayload(size)).catch((error: Error) => done.fail(new Error(`JetStream publish failed: ${error.message}`)));
     }
     await done.done;
     const seconds = (performance.now() - started) / 1000;

@@ -16,8 +16,7 @@ import { writevAll } from './durable-fs.js';
 import type { Segment } from './segment.js';
 
 /** Syncs that may run at once (the rest of libuv's pool stays free for writes and reads). */
-const MAX_SYNCS_IN_FLIGHT = Number(process.env.XSYNCS ?? 2);
-const CAP = Number(process.env.XCAP ?? 0);
+const MAX_SYNCS_IN_FLIGHT = 2;
 
 /** Counters of the writer, for benchmarks and monitoring. */
 export interface CommitStats {
@@ -124,9 +123,7 @@ export class GroupCommit {
       while (this.buffers.length > 0 && !this.failure) {
         const mode = this.host.fsyncMode();
         if (mode !== 'batch') await this.settleSyncs();
-        let take = this.buffers.length;
-        if (CAP > 0) { let bytes = 0; take = 0; while (take < this.buffers.length && (take === 0 || bytes + this.buffers[take].length <= CAP)) bytes += this.buffers[take++].length; }
-        const group = await this.writeGroup(mode === 'always' ? 1 : take);
+        const group = await this.writeGroup(mode === 'always' ? 1 : this.buffers.length);
         if (mode === 'never') this.acknowledge(group, false);
         else if (mode === 'always') {
           await this.sync(group.runs[group.runs.length - 1].segment);

@@ -179,7 +179,7 @@ export function sizeOfApiVersionsResponse(v: ApiVersionsResponse, version: numbe
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
     }
-    if (version >= 3 && v.finalizedFeaturesEpoch !== undefined && !(v.finalizedFeaturesEpoch === -1n)) {
+    if (version >= 3 && v.finalizedFeaturesEpoch !== undefined && v.finalizedFeaturesEpoch !== -1n) {
       const n = 8;
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
@@ -189,7 +189,7 @@ export function sizeOfApiVersionsResponse(v: ApiVersionsResponse, version: numbe
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
     }
-    if (version >= 3 && v.zkMigrationReady !== undefined && !(v.zkMigrationReady === false)) {
+    if (version >= 3 && v.zkMigrationReady !== undefined && v.zkMigrationReady !== false) {
       const n = 1;
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
@@ -206,7 +206,7 @@ export function writeApiVersionsResponse(w: KafkaWriter, v: ApiVersionsResponse,
   w.array(v.apiKeys, flexible, (x) => writeApiVersion(w, x, version));
   if (version >= 1) w.int32((v.throttleTimeMs ?? 0));
   if (flexible) {
-    const present = [version >= 3 && v.supportedFeatures !== undefined && !(v.supportedFeatures !== null && v.supportedFeatures.length === 0), version >= 3 && v.finalizedFeaturesEpoch !== undefined && !(v.finalizedFeaturesEpoch === -1n), version >= 3 && v.finalizedFeatures !== undefined && !(v.finalizedFeatures !== null && v.finalizedFeatures.length === 0), version >= 3 && v.zkMigrationReady !== undefined && !(v.zkMigrationReady === false)];
+    const present = [version >= 3 && v.supportedFeatures !== undefined && !(v.supportedFeatures !== null && v.supportedFeatures.length === 0), version >= 3 && v.finalizedFeaturesEpoch !== undefined && v.finalizedFeaturesEpoch !== -1n, version >= 3 && v.finalizedFeatures !== undefined && !(v.finalizedFeatures !== null && v.finalizedFeatures.length === 0), version >= 3 && v.zkMigrationReady !== undefined && v.zkMigrationReady !== false];
     w.uvarint(present.filter(Boolean).length);
     if (present[0]) {
       w.uvarint(0);

@@ -97,7 +97,7 @@ function sizeOfCreatableTopicResult(v: CreatableTopicResult, version: number): n
   if (version >= 5) size += sizeOfArray((v.configs === undefined ? [] : v.configs), flexible, (x) => sizeOfCreatableTopicConfigs(x, version));
   if (flexible) {
     let tags = 0;
-    if (version >= 5 && v.topicConfigErrorCode !== undefined && !(v.topicConfigErrorCode === 0)) {
+    if (version >= 5 && v.topicConfigErrorCode !== undefined && v.topicConfigErrorCode !== 0) {
       const n = 2;
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
@@ -117,7 +117,7 @@ function writeCreatableTopicResult(w: KafkaWriter, v: CreatableTopicResult, vers
   if (version >= 5) w.int16((v.replicationFactor ?? -1));
   if (version >= 5) w.array((v.configs === undefined ? [] : v.configs), flexible, (x) => writeCreatableTopicConfigs(w, x, version));
   if (flexible) {
-    const present = [version >= 5 && v.topicConfigErrorCode !== undefined && !(v.topicConfigErrorCode === 0)];
+    const present = [version >= 5 && v.topicConfigErrorCode !== undefined && v.topicConfigErrorCode !== 0];
     w.uvarint(present.filter(Boolean).length);
     if (present[0]) {
       w.uvarint(0);

@@ -82,7 +82,7 @@ function sizeOfFetchPartition(v: FetchPartition, version: number): number {
   size += 4;
   if (flexible) {
     let tags = 0;
-    if (version >= 17 && v.replicaDirectoryId !== undefined && !(v.replicaDirectoryId === '00000000000000000000000000000000')) {
+    if (version >= 17 && v.replicaDirectoryId !== undefined && v.replicaDirectoryId !== '00000000000000000000000000000000') {
       const n = 16;
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
@@ -101,7 +101,7 @@ function writeFetchPartition(w: KafkaWriter, v: FetchPartition, version: number)
   if (version >= 5) w.int64((v.logStartOffset ?? -1n));
   w.int32(v.partitionMaxBytes);
   if (flexible) {
-    const present = [version >= 17 && v.replicaDirectoryId !== undefined && !(v.replicaDirectoryId === '00000000000000000000000000000000')];
+    const present = [version >= 17 && v.replicaDirectoryId !== undefined && v.replicaDirectoryId !== '00000000000000000000000000000000'];
     w.uvarint(present.filter(Boolean).length);
     if (present[0]) {
       w.uvarint(0);
@@ -253,12 +253,12 @@ export function sizeOfFetchRequest(v: FetchRequest, version: number): number {
   if (version >= 11) size += sizeOfString((v.rackId ?? ""), flexible);
   if (flexible) {
     let tags = 0;
-    if (version >= 12 && v.clusterId !== undefined && !(v.clusterId === null)) {
+    if (version >= 12 && v.clusterId !== undefined && v.clusterId !== null) {
       const n = sizeOfString(v.clusterId!, flexible);
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
     }
-    if (version >= 15 && v.replicaState !== undefined && !(v.replicaState === undefined)) {
+    if (version >= 15 && v.replicaState !== undefined) {
       const n = sizeOfReplicaState(v.replicaState!, version);
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
@@ -282,7 +282,7 @@ export function writeFetchRequest(w: KafkaWriter, v: FetchRequest, version: numb
   if (version >= 7) w.array((v.forgottenTopicsData ?? []), flexible, (x) => writeForgottenTopic(w, x, version));
   if (version >= 11) w.nullableString((v.rackId ?? ""), flexible);
   if (flexible) {
-    const present = [version >= 12 && v.clusterId !== undefined && !(v.clusterId === null), version >= 15 && v.replicaState !== undefined && !(v.replicaState === undefined)];
+    const present = [version >= 12 && v.clusterId !== undefined && v.clusterId !== null, version >= 15 && v.replicaState !== undefined];
     w.uvarint(present.filter(Boolean).length);
     if (present[0]) {
       w.uvarint(0);

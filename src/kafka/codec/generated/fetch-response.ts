@@ -202,17 +202,17 @@ function sizeOfPartitionData(v: PartitionData, version: number): number {
   size += sizeOfBytes(v.records, flexible);
   if (flexible) {
     let tags = 0;
-    if (version >= 12 && v.divergingEpoch !== undefined && !(v.divergingEpoch === undefined)) {
+    if (version >= 12 && v.divergingEpoch !== undefined) {
       const n = sizeOfEpochEndOffset(v.divergingEpoch!, version);
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
     }
-    if (version >= 12 && v.currentLeader !== undefined && !(v.currentLeader === undefined)) {
+    if (version >= 12 && v.currentLeader !== undefined) {
       const n = sizeOfLeaderIdAndEpoch(v.currentLeader!, version);
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
     }
-    if (version >= 12 && v.snapshotId !== undefined && !(v.snapshotId === undefined)) {
+    if (version >= 12 && v.snapshotId !== undefined) {
       const n = sizeOfSnapshotId(v.snapshotId!, version);
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
@@ -233,7 +233,7 @@ function writePartitionData(w: KafkaWriter, v: PartitionData, version: number): 
   if (version >= 11) w.int32((v.preferredReadReplica ?? -1));
   w.nullableBytes(v.records, flexible);
   if (flexible) {
-    const present = [version >= 12 && v.divergingEpoch !== undefined && !(v.divergingEpoch === undefined), version >= 12 && v.currentLeader !== undefined && !(v.currentLeader === undefined), version >= 12 && v.snapshotId !== undefined && !(v.snapshotId === undefined)];
+    const present = [version >= 12 && v.divergingEpoch !== undefined, version >= 12 && v.currentLeader !== undefined, version >= 12 && v.snapshotId !== undefined];
     w.uvarint(present.filter(Boolean).length);
     if (present[0]) {
       w.uvarint(0);

@@ -119,7 +119,7 @@ function sizeOfPartitionProduceResponse(v: PartitionProduceResponse, version: nu
   if (version >= 8) size += sizeOfString((v.errorMessage === undefined ? null : v.errorMessage), flexible);
   if (flexible) {
     let tags = 0;
-    if (version >= 10 && v.currentLeader !== undefined && !(v.currentLeader === undefined)) {
+    if (version >= 10 && v.currentLeader !== undefined) {
       const n = sizeOfLeaderIdAndEpoch(v.currentLeader!, version);
       size += 1 + sizeOfUvarint(n) + n;
       tags++;
@@ -139,7 +139,7 @@ function writePartitionProduceResponse(w: KafkaWriter, v: PartitionProduceRespon
   if (version >= 8) w.array((v.recordErrors ?? []), flexible, (x) => writeBatchIndexAndErrorMessage(w, x, version));
   if (version >= 8) w.nullableString((v.errorMessage === undefined ? null : v.errorMessage), flexible);
   if (flexible) {
-    const present = [version >= 10 && v.currentLeader !== undefined && !(v.currentLeader === undefined)];
+    const present = [version >= 10 && v.currentLeader !== undefined];
     w.uvarint(present.filter(Boolean).length);
     if (present[0]) {
       w.uvarint(0);
