@@ -68,23 +68,28 @@ async function main(only: string[] | undefined): Promise<void> {
       : 'taskset unavailable: brokers and load generator share CPUs',
   );
   let pool: BrokerPool | undefined;
+  let stopping = false;
   const shutdown = (signal: string) => {
+    // Ctrl-C reaches this process twice (from the terminal and forwarded by the unpinned parent).
+    if (stopping) return;
+    stopping = true;
     console.error(`\n${signal}: stopping brokers`);
     void (pool?.stopAll() ?? Promise.resolve()).finally(() => process.exit(130));
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
   // Errors that escape a client library between rows must not end the run.
   process.on('uncaughtException', (error) => console.error(`stray client error: ${error.message}`));
   process.on('unhandledRejection', (error) => console.error(`stray client error: ${(error as Error)?.message ?? error}`));
   for (const scenario of SCENARIOS.filter((s) => !only || only.includes(s.name))) {
+    if (stopping) return; // the signal handler stops the brokers and exits
     console.log(`\n-- running ${scenario.name}${quick ? ' (quick)' : ''}: ${scenario.measures}`);
     // Fresh brokers for every scenario: no leftovers of the previous one in its CPU or memory figures.
     pool = new BrokerPool();
     try {
       const result = await runScenario(scenario, pool, {
         quick,
-        onRow: (row) => console.log(`   ${row.broker} [${row.variant}] ${row.error ? 'failed' : `${Math.round(row.msgsPerSec)} msgs/s`}`),
+        onRow: (row) => console.log(`   ${row.broker} [${row.variant}] ${row.error ? `failed: ${row.error.split('\n')[0]}` : `${Math.round(row.msgsPerSec)} msgs/s`}`),
       });
       console.log(`\n${formatScenario(result)}`);
       console.log(`results: ${writeResult(RESULTS_DIR, result)}`);
@@ -92,6 +97,7 @@ async function main(only: string[] | undefined): Promise<void> {
       await pool.stopAll();
     }
   }
+  if (stopping) return;
   const svg = join(RESULTS_DIR, 'latest.svg');
   writeFileSync(svg, renderSvg(latestResults(), new Date().toISOString()));
   console.log(`chart of the latest results: ${svg}`);

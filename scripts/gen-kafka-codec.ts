@@ -115,9 +115,7 @@ const kebab = (s: string): string => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').to
 const PRIMITIVES: Record<string, { ts: string; size: number; method: string; zero: string }> = {
   int8: { ts: 'number', size: 1, method: 'int8', zero: '0' },
   int16: { ts: 'number', size: 2, method: 'int16', zero: '0' },
-  uint16: { ts: 'number', size: 2, method: 'uint16', zero: '0' },
   int32: { ts: 'number', size: 4, method: 'int32', zero: '0' },
-  uint32: { ts: 'number', size: 4, method: 'uint32', zero: '0' },
   int64: { ts: 'bigint', size: 8, method: 'int64', zero: '0n' },
   bool: { ts: 'boolean', size: 1, method: 'bool', zero: 'false' },
   uuid: { ts: 'string', size: 16, method: 'uuid', zero: `'${'0'.repeat(32)}'` },
@@ -179,7 +177,9 @@ class MessageGenerator {
       if (category !== 'struct' || this.structs.has(base)) continue;
       // A common struct may be used in several places, so it spans every version of the message.
       const inner = f.fields === undefined ? this.versions : intersect(parseRange(f.versions), scope);
-      this.collect(base, f.fields ?? this.common.get(base) ?? [], inner);
+      const structFields = f.fields ?? this.common.get(base);
+      if (structFields === undefined) throw new Error(`${this.spec.name}: field ${f.name} has unknown type ${f.type}`);
+      this.collect(base, structFields, inner);
     }
     this.scope = scope;
     this.emitStruct(name, fields, name === this.spec.name);

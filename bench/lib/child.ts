@@ -1,8 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 
-/** Core brokers run on, and core load generators run on (the machine may have only two). */
+/** Core the brokers and ceiling processes run on. */
 export const BROKER_CPU = '1';
+/** Core the load generator (the suite itself, kcat) runs on. */
 export const LOADGEN_CPU = '0';
 
 /** True when `taskset` exists and the machine has the cores we pin to. */
@@ -22,7 +23,7 @@ export interface Child {
  * Starts `command` pinned to `cpu` (via taskset, which execs, so the pid is the command's own) in a new
  * process group, so that `stop` can signal it together with whatever it forks.
  */
-export function spawnPinned(command: string, args: string[], options: { cpu: string; env?: NodeJS.ProcessEnv; cwd?: string }): Child {
+function spawnPinned(command: string, args: string[], options: { cpu: string; env?: NodeJS.ProcessEnv; cwd?: string }): Child {
   const [file, argv] = canPin ? ['taskset', ['-c', options.cpu, command, ...args]] : [command, args];
   const child = spawn(file, argv, { env: options.env ?? process.env, cwd: options.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let tail = '';
@@ -31,7 +32,13 @@ export function spawnPinned(command: string, args: string[], options: { cpu: str
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.once('error', (error) => {
+      tail += `\n${error.message}`;
+      resolve(null);
+    });
+  });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);
   return { process: child, pid: child.pid, output: () => tail, exited };
 }

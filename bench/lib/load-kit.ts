@@ -80,6 +80,12 @@ export class Window {
   }
 }
 
+/** Takes a slot of `window`, or rejects as soon as `done` fails (a failed send never gives its slot back). */
+export function slotOrFailure(window: Window, done: Countdown): Promise<void> | undefined {
+  const slot = window.acquire();
+  return slot && Promise.race([slot, done.done]);
+}
+
 /** Runs `cleanup` once when `signal` aborts (a timed-out load must let go of its connections). */
 export function onAbort(signal: AbortSignal, cleanup: () => unknown): void {
   if (signal.aborted) void Promise.resolve().then(cleanup).catch(() => undefined);

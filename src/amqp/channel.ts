@@ -1,9 +1,8 @@
 import type { Delivery, MessageProperties, PublishResult, Session } from '../core/queues/index.js';
 import { AmqpProtocolError, ReplyCode } from './codec/errors.js';
 import { FrameType, type Frame } from './codec/frame-reader.js';
-import { MethodId, type AmqpMethod, type BasicPublishArgs } from './codec/generated/methods.js';
 import { ByteReader } from './codec/byte-reader.js';
-import { readMethod } from './codec/generated/methods.js';
+import { MethodId, readMethod, type AmqpMethod, type BasicPublishArgs } from './codec/generated/methods.js';
 import { closeReasonOf, replyText, type CloseReason } from './close-reason.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { ContentAssembler, type Content } from './content-assembler.js';
@@ -48,6 +47,7 @@ export class AmqpChannel {
   private readonly queue: Command[] = [];
   private busy = false;
   private confirmFlushScheduled = false;
+  private sessionClose: Promise<void> | undefined;
 
   constructor(
     readonly id: number,
@@ -94,8 +94,6 @@ export class AmqpChannel {
     void this.closeSession();
   }
 
-  private sessionClose: Promise<void> | undefined;
-
   /** Closes the session once (returning unacked messages to their queues); errors are not the client's concern. */
   private closeSession(): Promise<void> {
     if (!this.sessionClose) {
@@ -141,7 +139,7 @@ export class AmqpChannel {
     if (this.confirms) {
       const seq = this.confirms.register();
       result.then(
-        (r) => this.published(seq, r, args, content),
+        (r) => this.settleConfirm(seq, r, args, content),
         (error: unknown) => this.fail(error, undefined),
       );
     } else if (args.mandatory) {
@@ -171,7 +169,8 @@ export class AmqpChannel {
 
   private readonly failAsync = (error: unknown): void => this.fail(error, undefined);
 
-  private published(seq: number, result: PublishResult, args: BasicPublishArgs, content: Content): void {
+  /** Records the outcome of a confirmed publish (returning it first if unroutable); confirms go out in batches. */
+  private settleConfirm(seq: number, result: PublishResult, args: BasicPublishArgs, content: Content): void {
     if (this.state !== 'open' || !this.confirms) return;
     this.returnIfUnroutable(result, args, content);
     this.confirms.settle(seq, !result.rejected);

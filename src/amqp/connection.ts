@@ -4,6 +4,7 @@ import { ByteReader } from './codec/byte-reader.js';
 import { AmqpProtocolError, ReplyCode } from './codec/errors.js';
 import { FrameReader, FrameType, type Frame } from './codec/frame-reader.js';
 import { MethodId, readMethod, type AmqpMethod } from './codec/generated/methods.js';
+import { methodName } from './codec/method-names.js';
 import { AmqpChannel, type ChannelHost } from './channel.js';
 import { closeReasonOf, replyText, type CloseReason } from './close-reason.js';
 import { Handshake, type HandshakeSettings } from './handshake.js';
@@ -25,6 +26,9 @@ export interface ConnectionSettings extends HandshakeSettings {
  * errors send connection.close with the RabbitMQ reply code and text, and never affect other connections.
  */
 export class AmqpConnection implements ChannelHost {
+  /** Resolves once the socket is closed and the connection's sessions are cleaned up. */
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
   readonly out: Outbound;
   readonly maxMessageBytes: number;
   cancelNotify = false;
@@ -49,21 +53,17 @@ export class AmqpConnection implements ChannelHost {
     settings: ConnectionSettings,
     private readonly onClosed: (connection: AmqpConnection) => void,
   ) {
+    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     this.maxMessageBytes = settings.maxMessageBytes;
     this.reader = new FrameReader(settings.frameMax);
     this.readGate = new ReadGate(socket);
     this.out = new Outbound(socket, settings.frameMax, { onCongested: () => this.setPaused(true), onDrained: () => this.setPaused(false) }, this.readGate);
     this.handshake = new Handshake(settings, socket.remoteAddress ?? '', this.out, queues, () => socket.destroy());
-    this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => this.onSocketClosed());
   }
-
-  /** Resolves once the socket is closed. */
-  readonly closed: Promise<void>;
-  private resolveClosed!: () => void;
 
   private get isClosed(): boolean {
     return this.state === 'closed';
@@ -202,7 +202,7 @@ export class AmqpConnection implements ChannelHost {
         });
         return;
       default:
-        throw new AmqpProtocolError(ReplyCode.COMMAND_INVALID, `unexpected method on channel 0 (class ${method.id >>> 16}, method ${method.id & 0xffff})`);
+        throw new AmqpProtocolError(ReplyCode.COMMAND_INVALID, `unexpected method '${methodName(method.id)}' on channel 0`);
     }
   }
 
@@ -249,12 +249,16 @@ export class AmqpConnection implements ChannelHost {
     }
   }
 
-  /** Sends a heartbeat when nothing else went out for half the interval; drops a peer silent for two intervals. */
+  /**
+   * Sends a heartbeat when nothing else went out for half the interval; drops a peer silent for two
+   * intervals (not counting time during which we ourselves stopped reading from it).
+   */
   private startHeartbeats(seconds: number): void {
     if (seconds <= 0) return;
     const intervalMs = (seconds * 1000) / 2;
     this.heartbeatTimer = setInterval(() => {
       const now = Date.now();
+      if (this.readGate.paused) this.lastRead = now;
       if (now - this.lastRead > seconds * 2000) {
         this.socket.destroy();
         return;

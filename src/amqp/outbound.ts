@@ -5,6 +5,9 @@ import type { ReadGate } from './read-gate.js';
 /** Stop reading from the socket while more than this many bytes wait to be written to it. */
 const READ_PAUSE_BYTES = 4 * 1024 * 1024;
 
+/** Write at once rather than at the end of the turn when this much output has been encoded. */
+const EARLY_FLUSH_BYTES = 256 * 1024;
+
 /** What the connection is told when the socket's write side fills up or drains. */
 export interface BackpressureListener {
   /** The socket cannot take more now: stop producing deliveries. */
@@ -37,16 +40,21 @@ export class Outbound {
     socket.on('drain', () => this.drained());
   }
 
-  /** Arranges a flush at the end of this turn of the event loop. */
+  /** Arranges a flush at the end of this turn of the event loop (or flushes now once much is pending). */
   schedule(): void {
+    if (this.frames.pendingBytes >= EARLY_FLUSH_BYTES) return this.flushNow();
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(this.flushNow);
+    setImmediate(this.flushScheduled);
   }
 
-  /** Writes everything appended so far, now. */
-  readonly flushNow = (): void => {
+  private readonly flushScheduled = (): void => {
     this.scheduled = false;
+    this.flushNow();
+  };
+
+  /** Writes everything appended so far, now. */
+  flushNow(): void {
     const parts = this.frames.take();
     if (parts.length === 0 || this.socket.destroyed || !this.socket.writable) return;
     this.lastWrite = Date.now();
@@ -66,7 +74,7 @@ export class Outbound {
       this.readPaused = true;
       this.readGate.close('output-full');
     }
-  };
+  }
 
   private drained(): void {
     if (this.readPaused) {

@@ -9,6 +9,11 @@ export class ReadGate {
 
   constructor(private readonly socket: Socket) {}
 
+  /** True while reading is paused. */
+  get paused(): boolean {
+    return this.reasons.size > 0;
+  }
+
   close(reason: ReadPauseReason): void {
     if (this.reasons.size === 0) this.socket.pause();
     this.reasons.add(reason);

@@ -6,6 +6,7 @@
 import type { Socket } from 'node:net';
 import type { StreamBroker } from '../core/streams/index.js';
 import { readRequestHeader } from './codec/generated/request-header.js';
+import { KafkaProtocolError } from './codec/protocol-error.js';
 import { KafkaReader } from './codec/reader.js';
 import { FrameReader } from './frame-reader.js';
 import type { ApiHandler, RequestContext, ResponseBody } from './handler.js';
@@ -93,20 +94,20 @@ export class KafkaConnection {
 
   private onFrame(frame: Buffer): void {
     if (this.expectsRawSaslToken(frame)) return this.onRawSaslToken(frame);
-    if (frame.length < MIN_REQUEST_BYTES) throw new Error(`request of ${frame.length} bytes`);
+    if (frame.length < MIN_REQUEST_BYTES) throw new KafkaProtocolError(`request of ${frame.length} bytes`);
     const apiKey = frame.readInt16BE(0);
     const version = frame.readInt16BE(2);
     const handler = this.deps.handlers.get(apiKey);
-    if (handler === undefined) throw new Error(`unknown api key ${apiKey}`);
+    if (handler === undefined) throw new KafkaProtocolError(`unknown api key ${apiKey}`);
     const inRange = version >= handler.minVersion && version <= handler.maxVersion;
     if (!inRange && handler.api === 'ApiVersions') {
       const complete = this.responses.reserve();
       complete(frameResponse(frame.readInt32BE(4), 0, this.deps.unsupportedApiVersions));
       return;
     }
-    if (!inRange) throw new Error(`${handler.api} v${version} is not supported`);
+    if (!inRange) throw new KafkaProtocolError(`${handler.api} v${version} is not supported`);
     if (this.sasl !== null && !this.sasl.authenticated && !PRE_AUTH_APIS.has(handler.api)) {
-      throw new Error(`${handler.api} before authentication`);
+      throw new KafkaProtocolError(`${handler.api} before authentication`);
     }
     const reader = new KafkaReader(frame);
     const header = readRequestHeader(reader, requestHeaderVersion(handler, version));
@@ -124,10 +125,12 @@ export class KafkaConnection {
     const complete = this.responses.reserve();
     const served = handler.concurrent ? handler.serve(ctx, request) : this.serially(() => handler.serve(ctx, request));
     const headerVersion = responseHeaderVersion(handler, version);
-    served.then(
-      (body) => complete(body === null ? null : frameResponse(header.correlationId, headerVersion, body)),
-      () => this.socket.destroy(),
-    );
+    served
+      .then((body) => complete(body === null ? null : frameResponse(header.correlationId, headerVersion, body)))
+      .catch((err: unknown) => {
+        process.emitWarning(`Kafka ${handler.api} v${version} failed; closing the connection: ${String(err)}`);
+        this.socket.destroy();
+      });
     this.updateFlow();
   }
 
@@ -138,7 +141,10 @@ export class KafkaConnection {
     return run;
   }
 
-  /** After a v0 handshake, the SASL tokens arrive as bare frames instead of SaslAuthenticate requests. */
+  /**
+   * Whether this frame is a bare SASL token: after a v0 handshake tokens always come bare, and some
+   * clients (kafka-python) send them bare after a v1 handshake too instead of as SaslAuthenticate.
+   */
   private expectsRawSaslToken(frame: Buffer): boolean {
     const s = this.sasl;
     if (s === null || s.authenticated || !s.inExchange) return false;
@@ -156,9 +162,11 @@ export class KafkaConnection {
     }
   }
 
-  private send(data: Buffer): void {
+  private send(chunks: Buffer[]): void {
     if (this.socket.destroyed) return;
-    if (!this.socket.write(data)) this.writeBlocked = true;
+    this.socket.cork();
+    for (const chunk of chunks) if (!this.socket.write(chunk)) this.writeBlocked = true;
+    this.socket.uncork();
     this.updateFlow();
   }
 

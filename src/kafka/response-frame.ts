@@ -16,21 +16,26 @@ export function requestHeaderVersion(handler: ApiHandler, version: number): numb
   return flexibleFrom !== null && version >= flexibleFrom ? 2 : 1;
 }
 
-/** Frames a response: int32 size, response header, body, in one buffer sized up front. */
-export function frameResponse(correlationId: number, headerVersion: number, body: ResponseBody): Buffer {
+/** Record data at least this large is sent from where it lies instead of being copied into the frame. */
+const SPLICE_FROM_BYTES = 4096;
+
+/**
+ * Frames a response: int32 size, response header, body, sized up front and written once; large
+ * byte strings (record batches) are referenced, so the frame may come as several buffers.
+ */
+export function frameResponse(correlationId: number, headerVersion: number, body: ResponseBody): Buffer[] {
   const header = { correlationId };
   const size = sizeOfResponseHeader(header, headerVersion) + body.size();
-  const w = new KafkaWriter(4 + size);
+  const w = new KafkaWriter(4 + size, SPLICE_FROM_BYTES);
   w.int32(size);
   writeResponseHeader(w, header, headerVersion);
   body.write(w);
-  return w.finish();
+  return w.finishChunks();
 }
 
 /** Frames raw bytes with only a size prefix (SASL tokens after a v0 handshake). */
-export function frameRaw(data: Buffer): Buffer {
-  const w = new KafkaWriter(4 + data.length);
-  w.int32(data.length);
-  w.raw(data);
-  return w.finish();
+export function frameRaw(data: Buffer): Buffer[] {
+  const prefix = Buffer.allocUnsafe(4);
+  prefix.writeInt32BE(data.length);
+  return [prefix, data];
 }

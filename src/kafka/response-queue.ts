@@ -3,10 +3,10 @@
  * slot when it arrives, and completed slots are flushed from the head only.
  */
 export class ResponseQueue {
-  private readonly slots: { done: boolean; data: Buffer | null }[] = [];
+  private readonly slots: { done: boolean; data: Buffer[] | null }[] = [];
 
-  /** `send` writes one framed response to the socket. */
-  constructor(private readonly send: (data: Buffer) => void) {}
+  /** `send` writes one framed response (one or more buffers) to the socket. */
+  constructor(private readonly send: (data: Buffer[]) => void) {}
 
   /** Requests taken but not yet flushed. */
   get pending(): number {
@@ -14,8 +14,8 @@ export class ResponseQueue {
   }
 
   /** Reserves the next position; call the returned function with the response (or null for none). */
-  reserve(): (data: Buffer | null) => void {
-    const slot: { done: boolean; data: Buffer | null } = { done: false, data: null };
+  reserve(): (data: Buffer[] | null) => void {
+    const slot: { done: boolean; data: Buffer[] | null } = { done: false, data: null };
     this.slots.push(slot);
     return (data) => {
       slot.done = true;

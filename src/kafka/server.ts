@@ -4,6 +4,7 @@
  * group and transaction.
  */
 import { createServer, type Socket } from 'node:net';
+import { hostname } from 'node:os';
 import type { ProtocolListener } from '../core/listener.js';
 import type { StreamBroker } from '../core/streams/index.js';
 import { KafkaConnection } from './connection.js';
@@ -16,7 +17,10 @@ export interface KafkaServerOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  /** The host clients are told to connect to (Metadata, FindCoordinator); defaults to `host`. */
+  /**
+   * The host clients are told to connect to (Metadata, FindCoordinator); defaults to `host`, or to
+   * this machine's host name when `host` is a wildcard address.
+   */
   advertisedHost?: string;
   /** This broker's node id; defaults to the streams core's. */
   nodeId?: number;
@@ -27,13 +31,19 @@ export interface KafkaServerOptions {
 }
 
 const DEFAULT_MAX_REQUEST_BYTES = 100 * 1024 * 1024;
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '']);
 const CLOSE_GRACE_MS = 1000;
+
+function advertisedHost(options: KafkaServerOptions): string {
+  if (options.advertisedHost !== undefined) return options.advertisedHost;
+  return WILDCARD_HOSTS.has(options.host) ? hostname() : options.host;
+}
 
 /** Starts a Kafka listener; resolves once it is bound. */
 export function startKafkaServer(streams: StreamBroker, options: KafkaServerOptions): Promise<ProtocolListener> {
   const connections = new Set<KafkaConnection>();
   const sasl = options.saslUsers === undefined ? null : new SaslUserDirectory(options.saslUsers);
-  const node = { nodeId: options.nodeId ?? streams.nodeId, host: options.advertisedHost ?? options.host, port: options.port };
+  const node = { nodeId: options.nodeId ?? streams.nodeId, host: advertisedHost(options), port: options.port };
   const { handlers, unsupportedApiVersions } = buildHandlers(sasl !== null);
   const server = createServer((socket: Socket) => {
     const connection = new KafkaConnection(socket, {

@@ -178,24 +178,50 @@ describe('connection: limits, alarms and shutdown', () => {
 });
 
 describe('connection: a raw channel-level happy path', () => {
-  it('channel.open-ok, qos-ok and channel.close-ok come back on the right channel', async () => {
+  it('channel.open-ok, qos-ok, flow-ok, access.request-ok and channel.close-ok come back in order', async () => {
     const broker = await startAmqpListener();
     const raw = await openRawChannel(broker.port);
     raw.write(
       frames((w) => {
         w.method(1, { id: MethodId.BasicQos, args: { prefetchSize: 0, prefetchCount: 10, global: false } });
+        w.method(1, { id: MethodId.ChannelFlow, args: { active: false } });
+        w.method(1, { id: MethodId.AccessRequest, args: { realm: '/data', exclusive: false, passive: true, active: true, write: true, read: true } });
         w.method(1, { id: MethodId.ChannelClose, args: { replyCode: 200, replyText: 'bye', classId: 0, methodId: 0 } });
         w.method(0, { id: MethodId.ConnectionClose, args: { replyCode: 200, replyText: 'bye', classId: 0, methodId: 0 } });
       }),
     );
     await raw.ended;
     const ids = methodsOf(raw.received).map((m) => [m.channel, m.method.id]);
-    assert.deepEqual(ids.slice(-4), [
+    assert.deepEqual(ids.slice(-6), [
       [1, MethodId.ChannelOpenOk],
       [1, MethodId.BasicQosOk],
+      [1, MethodId.ChannelFlowOk],
+      [1, MethodId.AccessRequestOk],
       [1, MethodId.ChannelCloseOk],
       [0, MethodId.ConnectionCloseOk],
     ]);
+    await broker.close();
+  });
+});
+
+describe('connection: backpressure', () => {
+  it('stops pushing deliveries to a consumer that does not read, without losing any', async () => {
+    const broker = await startAmqpListener();
+    const conn = await amqp.connect(broker.url);
+    const ch = await conn.createConfirmChannel();
+    await ch.assertQueue('firehose');
+    const body = Buffer.alloc(10_000, 1);
+    const total = 4000;
+    for (let i = 0; i < total; i++) ch.sendToQueue('firehose', body);
+    await ch.waitForConfirms();
+    const raw = await openRawChannel(broker.port);
+    raw.socket.pause();
+    raw.write(frames((w) => w.method(1, { id: MethodId.BasicConsume, args: { ticket: 0, queue: 'firehose', consumerTag: 'slow', noLocal: false, noAck: true, exclusive: false, nowait: false, arguments: {} } })));
+    await new Promise((r) => setTimeout(r, 300));
+    const left = (await ch.checkQueue('firehose')).messageCount;
+    assert.ok(left > 0 && left < total, `deliveries paused with ${left} of ${total} still queued`);
+    raw.close();
+    await conn.close();
     await broker.close();
   });
 });

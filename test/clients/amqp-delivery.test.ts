@@ -164,12 +164,11 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
   it('a consumer is told when its queue is deleted (consumer_cancel_notify)', async () => {
     const ch: Channel = await conn.createChannel();
     await ch.assertQueue('cancel-notify-q');
-    const cancelled = new Promise<ConsumeMessage | null>((resolve) => {
-      void ch.consume('cancel-notify-q', (m) => {
-        if (m === null) resolve(m);
-      });
+    let notify!: (m: ConsumeMessage | null) => void;
+    const cancelled = new Promise<ConsumeMessage | null>((resolve) => (notify = resolve));
+    await ch.consume('cancel-notify-q', (m) => {
+      if (m === null) notify(m);
     });
-    await new Promise((r) => setTimeout(r, 50));
     const other = await conn.createChannel();
     await other.deleteQueue('cancel-notify-q');
     assert.equal(await cancelled, null);

@@ -72,6 +72,16 @@ describe('errors: channel errors close the channel, not the connection', () => {
       await other.close();
     }
   });
+
+  it('an exclusive queue is deleted when its connection closes', async () => {
+    const owner = await amqp.connect(broker.url);
+    const ch = await owner.createChannel();
+    await ch.assertQueue('owned-q', { exclusive: true });
+    await owner.close();
+    const probe = await conn.createChannel();
+    probe.on('error', () => undefined);
+    await rejectsWith(probe.checkQueue('owned-q'), 404, /no queue 'owned-q'/);
+  });
 });
 
 describe('errors: connection errors close only the offending connection', () => {
@@ -142,7 +152,7 @@ describe('errors: connection errors close only the offending connection', () => 
     const publish = frames((w) =>
       w.content(1, { id: MethodId.BasicPublish, args: { ticket: 0, exchange: '', routingKey: 'q', mandatory: false, immediate: false } }, {}, Buffer.from('0123456789')),
     );
-    // Rewrite the declared body size (last 8 bytes of the header payload before its 2 flag bytes) to 4.
+    // The header frame follows the method frame; its payload is class (2), weight (2), body size (8): set the size to 4.
     const methodEnd = 7 + publish.readUInt32BE(3) + 1;
     publish.writeUInt32BE(4, methodEnd + 7 + 4 + 4);
     raw.write(publish);

@@ -2,7 +2,7 @@
 // replay by seeking, timestamp lookup and the idempotent producer.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
+import kafkajs, { type Consumer, type EachMessagePayload, type Kafka } from 'kafkajs';
 import { kafkajsClient, startKafkaBroker, type KafkaTestBroker } from './kafka-support/broker.js';
 
 let broker: KafkaTestBroker;
@@ -152,4 +152,25 @@ test('the idempotent producer gets consecutive offsets', async () => {
   await producer.disconnect();
   assert.deepEqual(offsets, ['0', '2', '4', '6', '8']);
   assert.deepEqual((await consumeAll('idempotent', 'idem-readers', 10)).map((m) => m.value).slice(0, 4), ['i0', 'j0', 'i1', 'j1']);
+});
+
+test('large record batches arrive intact', async () => {
+  const producer = kafka.producer();
+  await producer.connect();
+  const payload = (i: number): string => `${i}:`.padEnd(2000, String.fromCharCode(97 + (i % 26)));
+  for (let round = 0; round < 4; round++) {
+    await producer.send({ topic: 'large', messages: Array.from({ length: 50 }, (_, i) => ({ value: payload(round * 50 + i) })) });
+  }
+  await producer.disconnect();
+  const seen = await consumeAll('large', 'large-readers', 200);
+  assert.deepEqual(seen.map((m) => m.value), Array.from({ length: 200 }, (_, i) => payload(i)));
+});
+
+test('gzip-compressed batches are stored and served as sent', async () => {
+  const producer = kafka.producer();
+  await producer.connect();
+  const values = Array.from({ length: 30 }, (_, i) => `compressible-${i}-${'z'.repeat(200)}`);
+  await producer.send({ topic: 'gzipped', compression: kafkajs.CompressionTypes.GZIP, messages: values.map((value) => ({ value })) });
+  await producer.disconnect();
+  assert.deepEqual((await consumeAll('gzipped', 'gzip-readers', 30)).map((m) => m.value), values);
 });

@@ -178,3 +178,64 @@ test('a Fetch v11 response with a stored record batch decodes in kafkajs', async
   assert.equal(partition.messages.length, 1);
   assert.equal(partition.messages[0].value.toString(), 'v1');
 });
+
+test('more requests from kafkajs: ListOffsets, DeleteTopics, CreatePartitions, configs, DeleteRecords, groups, transactions, SASL', async () => {
+  for (let v = 0; v <= 3; v++) {
+    const req = await decodeKafkajsRequest('ListOffsets', 'ListOffsetsRequest', v, { replicaId: -1, isolationLevel: 1, topics: [{ topic: 't', partitions: [{ partition: 3, timestamp: '-2' }] }] });
+    const partition = (req.topics as { partitions: { partitionIndex: number; timestamp: bigint }[] }[])[0].partitions[0];
+    assert.deepEqual([partition.partitionIndex, partition.timestamp], [3, -2n], `ListOffsets v${v}`);
+    if (v >= 2) assert.equal(req.isolationLevel, 1);
+  }
+  const deleted = await decodeKafkajsRequest('DeleteTopics', 'DeleteTopicsRequest', 1, { topics: ['a', 'b'], timeout: 1000 });
+  assert.deepEqual(deleted.topicNames, ['a', 'b']);
+  const grown = await decodeKafkajsRequest('CreatePartitions', 'CreatePartitionsRequest', 1, { topicPartitions: [{ topic: 'a', count: 7 }], validateOnly: true, timeout: 1000 });
+  assert.deepEqual([(grown.topics as { count: number }[])[0].count, grown.validateOnly], [7, true]);
+  for (let v = 0; v <= 2; v++) {
+    const described = await decodeKafkajsRequest('DescribeConfigs', 'DescribeConfigsRequest', v, { resources: [{ type: 2, name: 'a', configNames: ['retention.ms'] }], includeSynonyms: true });
+    assert.deepEqual(described.resources, [{ resourceType: 2, resourceName: 'a', configurationKeys: ['retention.ms'] }]);
+  }
+  const altered = await decodeKafkajsRequest('AlterConfigs', 'AlterConfigsRequest', 1, { resources: [{ type: 2, name: 'a', configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }], validateOnly: false });
+  assert.deepEqual((altered.resources as { configs: unknown[] }[])[0].configs, [{ name: 'cleanup.policy', value: 'compact' }]);
+  const trimmed = await decodeKafkajsRequest('DeleteRecords', 'DeleteRecordsRequest', 1, { topics: [{ topic: 'a', partitions: [{ partition: 0, offset: '12' }] }], timeout: 1000 });
+  assert.deepEqual((trimmed.topics as { partitions: unknown[] }[])[0].partitions, [{ partitionIndex: 0, offset: 12n }]);
+  const groups = await decodeKafkajsRequest('DescribeGroups', 'DescribeGroupsRequest', 2, { groupIds: ['g1', 'g2'] });
+  assert.deepEqual(groups.groups, ['g1', 'g2']);
+  const { request: deleteGroups } = kafkajs.DeleteGroups.protocol({ version: 1 })(['g1'] as unknown as Record<string, unknown>);
+  assert.deepEqual(decodeWith(await loadCodec('DeleteGroupsRequest'), (await deleteGroups.encode()).buffer, 1), { groupsNames: ['g1'] });
+  const left = await decodeKafkajsRequest('LeaveGroup', 'LeaveGroupRequest', 2, { groupId: 'g1', memberId: 'm-1' });
+  assert.deepEqual([left.groupId, left.memberId], ['g1', 'm-1']);
+  const added = await decodeKafkajsRequest('AddPartitionsToTxn', 'AddPartitionsToTxnRequest', 1, { transactionalId: 'tx', producerId: '7', producerEpoch: 1, topics: [{ topic: 'a', partitions: [0, 1] }] });
+  assert.deepEqual([added.v3AndBelowTransactionalId, added.v3AndBelowProducerId, added.v3AndBelowTopics], ['tx', 7n, [{ name: 'a', partitions: [0, 1] }]]);
+  const offsets = await decodeKafkajsRequest('AddOffsetsToTxn', 'AddOffsetsToTxnRequest', 1, { transactionalId: 'tx', producerId: '7', producerEpoch: 1, groupId: 'g1' });
+  assert.equal(offsets.groupId, 'g1');
+  const txnCommit = await decodeKafkajsRequest('TxnOffsetCommit', 'TxnOffsetCommitRequest', 1, { transactionalId: 'tx', groupId: 'g1', producerId: '7', producerEpoch: 1, topics: [{ topic: 'a', partitions: [{ partition: 0, offset: '5' }] }] });
+  assert.equal((txnCommit.topics as { partitions: { committedOffset: bigint }[] }[])[0].partitions[0].committedOffset, 5n);
+  const handshake = await decodeKafkajsRequest('SaslHandshake', 'SaslHandshakeRequest', 1, { mechanism: 'SCRAM-SHA-256' });
+  assert.equal(handshake.mechanism, 'SCRAM-SHA-256');
+  // kafkajs hands SaslAuthenticate its mechanism's bytes already length-prefixed.
+  const auth = await decodeKafkajsRequest('SaslAuthenticate', 'SaslAuthenticateRequest', 1, { authBytes: Buffer.from('00000005746f6b656e', 'hex') });
+  assert.deepEqual(auth.authBytes, Buffer.from('token'));
+});
+
+test('more responses decode in kafkajs: Produce, ListOffsets, SyncGroup, OffsetFetch, InitProducerId', async () => {
+  const produced = await decodeInKafkajs('Produce', 'ProduceResponse', 7, {
+    responses: [{ name: 't', partitionResponses: [{ index: 0, errorCode: 0, baseOffset: 41n, logAppendTimeMs: -1n, logStartOffset: 0n }] }],
+    throttleTimeMs: 0,
+  });
+  assert.equal((produced.topics as { partitions: { baseOffset: string }[] }[])[0].partitions[0].baseOffset, '41');
+  const listed = await decodeInKafkajs('ListOffsets', 'ListOffsetsResponse', 2, {
+    throttleTimeMs: 0,
+    topics: [{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0, timestamp: -1n, offset: 9n }] }],
+  });
+  assert.equal((listed.responses as { partitions: { offset: string }[] }[])[0].partitions[0].offset, '9');
+  const synced = await decodeInKafkajs('SyncGroup', 'SyncGroupResponse', 1, { throttleTimeMs: 0, errorCode: 0, assignment: Buffer.from([1, 2]) });
+  assert.deepEqual(synced.memberAssignment, Buffer.from([1, 2]));
+  const fetched = await decodeInKafkajs('OffsetFetch', 'OffsetFetchResponse', 3, {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 17n, metadata: '', errorCode: 0 }] }],
+  });
+  assert.equal((fetched.responses as { partitions: { offset: string }[] }[])[0].partitions[0].offset, '17');
+  const init = await decodeInKafkajs('InitProducerId', 'InitProducerIdResponse', 1, { throttleTimeMs: 0, errorCode: 0, producerId: 1234n, producerEpoch: 3 });
+  assert.deepEqual([String(init.producerId), init.producerEpoch], ['1234', 3]);
+});

@@ -80,6 +80,19 @@ test('an array count larger than the bytes left is refused before allocating', (
   assert.throws(() => new KafkaReader(Buffer.from('ffffffffff', 'hex')).uvarint(), KafkaProtocolError);
 });
 
+test('large byte strings are spliced by reference, not copied', () => {
+  const big = Buffer.alloc(64, 7);
+  const w = new KafkaWriter(2 + 4 + 64 + 4 + 3, 32);
+  w.int16(1);
+  w.nullableBytes(big, false);
+  w.nullableBytes(Buffer.from('abc'), false);
+  const chunks = w.finishChunks();
+  assert.equal(chunks.length, 3);
+  assert.equal(chunks[1], big, 'the very same buffer');
+  assert.equal(Buffer.concat(chunks).toString('hex'), '0001' + '00000040' + '07'.repeat(64) + '00000003' + '616263');
+  assert.throws(() => w.finish(), KafkaProtocolError);
+});
+
 test('the writer refuses to finish when the precomputed size was wrong', () => {
   const w = new KafkaWriter(5);
   w.int32(1);

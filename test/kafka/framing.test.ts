@@ -43,14 +43,14 @@ test('a size above the limit or below zero is a protocol error', () => {
 
 test('responses are released in the order their requests arrived', () => {
   const sent: string[] = [];
-  const queue = new ResponseQueue((data) => sent.push(data.toString()));
+  const queue = new ResponseQueue((data) => sent.push(Buffer.concat(data).toString()));
   const first = queue.reserve();
   const second = queue.reserve();
   const third = queue.reserve();
-  third(Buffer.from('c'));
+  third([Buffer.from('c')]);
   second(null);
   assert.deepEqual(sent, []);
-  first(Buffer.from('a'));
-  assert.deepEqual(sent, ['a', 'c']);
+  first([Buffer.from('a'), Buffer.from('b')]);
+  assert.deepEqual(sent, ['ab', 'c']);
   assert.equal(queue.pending, 0);
 });

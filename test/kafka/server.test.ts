@@ -139,3 +139,62 @@ test('Fetch v13+ names topics by id', async () => {
   assert.equal(responses[1].partitions[0].errorCode, 100, 'UNKNOWN_TOPIC_ID');
   client.close();
 });
+
+test('malformed record batches are refused per partition; the connection keeps working', async () => {
+  const client = await RawKafkaClient.connect(address);
+  const valid = batch('intact');
+  const corrupted = Buffer.from(valid);
+  corrupted[corrupted.length - 1] ^= 0xff;
+  const truncated = valid.subarray(0, 30);
+  const garbage = Buffer.from('definitely not a record batch, but long enough to look like one at first glance');
+  let correlationId = 100;
+  for (const records of [corrupted, truncated, garbage]) {
+    const body = { ...produceBody('strict', -1, 'x'), topicData: [{ name: 'strict', partitionData: [{ index: 0, records }] }] };
+    client.write(await client.encode('Produce', 7, ++correlationId, body));
+    const response = await client.next();
+    const partition = (response.body.responses as { partitionResponses: { errorCode: number }[] }[])[0].partitionResponses[0];
+    assert.notEqual(partition.errorCode, 0, `refused: ${records.subarray(0, 8).toString('hex')}`);
+  }
+  client.write(await client.encode('Produce', 7, ++correlationId, produceBody('strict', -1, 'intact')));
+  const accepted = (await client.next()).body.responses as { partitionResponses: { errorCode: number; baseOffset: bigint }[] }[];
+  assert.deepEqual([accepted[0].partitionResponses[0].errorCode, accepted[0].partitionResponses[0].baseOffset], [0, 0n]);
+  client.close();
+});
+
+test('ListOffsets v9 answers latest, earliest, max-timestamp, earliest-local and latest-tiered', async () => {
+  await streams.createTopic('offsets-v9', 1);
+  for (const [i, ts] of [1000, 3000, 2000].entries()) {
+    await streams.produce('offsets-v9', 0, encodeBatch([{ key: null, value: Buffer.from(`m${i}`), timestamp: ts }]));
+  }
+  const client = await RawKafkaClient.connect(address);
+  const specials = [-1n, -2n, -3n, -4n, -5n];
+  const body = { replicaId: -1, isolationLevel: 0, timeoutMs: 1000, topics: [{ name: 'offsets-v9', partitions: specials.map((timestamp) => ({ partitionIndex: 0, currentLeaderEpoch: -1, timestamp })) }] };
+  client.write(await client.encode('ListOffsets', 9, 1, body));
+  const partitions = ((await client.next()).body.topics as { partitions: { errorCode: number; offset: bigint; timestamp: bigint }[] }[])[0].partitions;
+  assert.deepEqual(
+    partitions.map((p) => [p.errorCode, p.offset]),
+    [
+      [0, 3n],
+      [0, 0n],
+      [0, 1n],
+      [0, 0n],
+      [0, -1n],
+    ],
+  );
+  assert.equal(partitions[2].timestamp, 3000n, 'the record with the largest timestamp');
+  client.close();
+});
+
+test('Metadata v12 by topic id: known ids are named, unknown ids get UNKNOWN_TOPIC_ID', async () => {
+  const created = await streams.createTopic('id-lookup', 2);
+  const knownId = created.topicId.replace(/-/g, '');
+  const client = await RawKafkaClient.connect(address);
+  const body = { topics: [{ topicId: 'e'.repeat(32), name: null }, { topicId: knownId, name: null }], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false };
+  client.write(await client.encode('Metadata', 12, 1, body));
+  const topics = (await client.next()).body.topics as { errorCode: number; name: string | null; topicId: string; partitions: unknown[] }[];
+  assert.deepEqual(topics.map((t) => [t.errorCode, t.name, t.topicId, t.partitions.length]), [
+    [100, null, 'e'.repeat(32), 0],
+    [0, 'id-lookup', knownId, 2],
+  ]);
+  client.close();
+});

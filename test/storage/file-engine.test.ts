@@ -200,3 +200,22 @@ test('the store lists, deletes and reopens logs across store restarts', async ()
     await store.close();
   });
 });
+
+test('time retention after a reopen still knows the newest timestamp of each sealed segment', async () => {
+  for (const clean of [true, false]) {
+    await withFileStore(async (store, dataDir) => {
+      const config = { segmentBytes: 300, indexIntervalBytes: 80 };
+      const log = await store.open('r', config);
+      const now = 10_000_000;
+      for (let i = 0; i < 30; i++) await log.append(makeBatch(`r${i}`, 1, i < 20 ? now - 100_000 + i : now));
+      await log.close();
+      if (!clean) await rm(`${logDir(dataDir, 'r')}/${CLEAN_SHUTDOWN_FILE}`);
+      const again = await store.open('r', { ...config, retentionMs: 50_000 });
+      assert.ok((await again.applyRetention(now)) > 0);
+      assert.ok(again.startOffset > 0 && again.startOffset <= 20, `start ${again.startOffset}`);
+      const values = await readAllValues(again);
+      for (let i = 20; i < 30; i++) assert.equal(values.get(i), `r${i}-0`);
+      assert.equal(await again.applyRetention(now), 0, 'segments with recent batches stay');
+    });
+  }
+});

@@ -18,9 +18,12 @@ const STARTERS: Record<BrokerKind, () => Promise<BrokerHandle>> = {
  */
 export class BrokerPool {
   private readonly running = new Map<BrokerKind, Promise<BrokerHandle>>();
+  private readonly stopping: Promise<void>[] = [];
+  private closed = false;
 
-  /** The running broker of that kind, starting it if needed. */
+  /** The running broker of that kind, starting it if needed (refused once `stopAll` was called). */
   async get(kind: BrokerKind): Promise<BrokerHandle> {
+    if (this.closed) throw new Error('the suite is stopping');
     const existing = this.running.get(kind);
     if (existing) {
       const handle = await existing.catch(() => undefined);
@@ -34,15 +37,21 @@ export class BrokerPool {
   }
 
   /** Stops the broker of that kind (if any); the next `get` starts a new one. */
-  async discard(kind: BrokerKind): Promise<void> {
+  discard(kind: BrokerKind): Promise<void> {
     const existing = this.running.get(kind);
     this.running.delete(kind);
-    const handle = await existing?.catch(() => undefined);
-    await handle?.stop();
+    const stopped = (async () => {
+      const handle = await existing?.catch(() => undefined);
+      await handle?.stop();
+    })();
+    this.stopping.push(stopped);
+    return stopped;
   }
 
-  /** Stops every broker started by this pool. */
+  /** Stops every broker started by this pool, waits for stops already under way, and refuses to start more. */
   async stopAll(): Promise<void> {
-    await Promise.all([...this.running.keys()].map((kind) => this.discard(kind)));
+    this.closed = true;
+    for (const kind of [...this.running.keys()]) void this.discard(kind);
+    await Promise.allSettled(this.stopping);
   }
 }

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BROKER_CPU, portOpen, startServer, stopGroup } from '../child.js';
+import { BROKER_CPU, portOpen, startServer, stopGroup, waitUntil } from '../child.js';
 import { freePort } from '../ports.js';
 import { descendants, processName } from '../proc.js';
 import type { BrokerHandle } from './types.js';
@@ -47,11 +47,15 @@ export async function startRabbitMq(): Promise<BrokerHandle> {
     await cleanUp();
     throw error;
   });
+  const beam = [child.pid, ...descendants(child.pid)].find((pid) => processName(pid)?.startsWith('beam'));
   const stop = async () => {
     await stopGroup(child, 30_000);
+    // The script can exit before beam.smp has finished shutting down; epmd only quits once it has.
+    if (beam !== undefined) {
+      await waitUntil('beam.smp to exit', () => processName(beam) === undefined, 30_000).catch(() => process.kill(beam, 'SIGKILL'));
+    }
     await cleanUp();
   };
-  const beam = [child.pid, ...descendants(child.pid)].find((pid) => processName(pid)?.startsWith('beam'));
   if (beam === undefined) {
     await stop();
     throw new Error('RabbitMQ started but no beam.smp process was found under it');

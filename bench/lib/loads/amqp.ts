@@ -1,12 +1,12 @@
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { Histogram } from '../histogram.js';
-import { ageMillis, checkAborted, Countdown, onAbort, Pacer, stampedPayload, uniqueName, Window } from '../load-kit.js';
+import { ageMillis, checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, uniqueName, Window } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
 /** AMQP queue flavour: RabbitMQ classic, or quorum (`x-queue-type: quorum`, always durable). */
 export type QueueType = 'classic' | 'quorum';
 
-/** A connection that closes itself when `signal` aborts and fails loudly on connection errors. */
+/** A connection that closes itself when `signal` aborts; its errors surface through the operations they fail. */
 async function open(url: string, signal: AbortSignal): Promise<ChannelModel> {
   const connection = await amqplib.connect(url);
   connection.on('error', () => undefined); // the close that follows fails the pending operations
@@ -80,7 +80,7 @@ export async function amqpFlow(options: AmqpFlowOptions, signal: AbortSignal): P
       await pacer?.wait();
       const payload = stampedPayload(size);
       if (confirming) {
-        await window.acquire();
+        await slotOrFailure(window, done);
         confirming.publish(fanout, routingKey, payload, { persistent }, (error) => {
           if (error) return done.fail(new Error('publish nacked'));
           if (options.latency === 'confirm') latency.recordMillis(ageMillis(payload));
@@ -88,7 +88,7 @@ export async function amqpFlow(options: AmqpFlowOptions, signal: AbortSignal): P
           done.tick();
         });
       } else if (!publisher.publish(fanout, routingKey, payload, { persistent })) {
-        await new Promise((resolve) => publisher.once('drain', resolve));
+        await Promise.race([new Promise((resolve) => publisher.once('drain', resolve)), done.done]);
       }
     }
     await done.done;
@@ -168,7 +168,7 @@ export async function amqpManyQueues(url: string, queues: number, perQueue: numb
     const window = new Window(256);
     for (let i = 0; i < total; i++) {
       if (i % 1000 === 0) checkAborted(signal);
-      await window.acquire();
+      await slotOrFailure(window, confirmed);
       const payload = stampedPayload(size);
       publisher.sendToQueue(names[i % queues], payload, { persistent: true }, (error) => {
         if (error) return confirmed.fail(new Error('publish nacked'));

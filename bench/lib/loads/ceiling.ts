@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../brokers/switchyard.js';
 import { BROKER_CPU, canPin } from '../child.js';
 import { Histogram } from '../histogram.js';
-import { checkAborted, Countdown, onAbort, Pacer, Window } from '../load-kit.js';
+import { checkAborted, Countdown, onAbort, Pacer, slotOrFailure, Window } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
 /** Options of a raw socket run against the socket sink. */
@@ -55,14 +55,14 @@ export async function socketFlow(options: SocketFlowOptions, signal: AbortSignal
   for (let i = 0; i < options.count; i++) {
     if (i % 1000 === 0) checkAborted(signal);
     await pacer?.wait();
-    await window.acquire();
+    await slotOrFailure(window, done);
     sentAt[i] = performance.now();
     // Frames written in the same tick leave in one syscall, as a client library's buffered writes would.
     if (!socket.writableCorked) {
       socket.cork();
       process.nextTick(() => socket.uncork());
     }
-    if (!socket.write(frame)) await new Promise((resolve) => socket.once('drain', resolve));
+    if (!socket.write(frame)) await Promise.race([new Promise((resolve) => socket.once('drain', resolve)), done.done]);
   }
   await done.done;
   const seconds = (performance.now() - started) / 1000;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { Histogram } from '../histogram.js';
-import { ageMillis, checkAborted, Countdown, onAbort, Pacer, stampedPayload, uniqueName, Window } from '../load-kit.js';
+import { ageMillis, checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, uniqueName, Window } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
 /** A kafkajs client that logs nothing (failures surface as rejected promises). */
@@ -57,7 +57,7 @@ export async function kafkaProduce(options: KafkaProduceOptions, signal: AbortSi
     const started = performance.now();
     for (let sent = 0; sent < options.count; ) {
       checkAborted(signal);
-      await window.acquire();
+      await slotOrFailure(window, done);
       const n = Math.min(options.batch, options.count - sent);
       const messages = Array.from({ length: n }, () => ({ value: stampedPayload(options.size) }));
       const sentAt = performance.now();
@@ -86,7 +86,7 @@ async function kcat(args: string[], signal: AbortSignal, onStdout?: (chunk: Buff
   let errors = '';
   child.stdout.on('data', (chunk: Buffer) => onStdout?.(chunk));
   child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const code = await new Promise<number | null>((resolve, reject) => child.once('exit', resolve).once('error', reject));
   if (code !== 0) throw new Error(`kcat exited ${code}: ${errors.trim()}`);
 }
 

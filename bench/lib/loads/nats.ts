@@ -1,6 +1,6 @@
 import { connect, StorageType, type JetStreamClient, type NatsConnection } from 'nats';
 import { Histogram } from '../histogram.js';
-import { ageMillis, checkAborted, Countdown, onAbort, Pacer, stampedPayload, uniqueName, Window } from '../load-kit.js';
+import { ageMillis, checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, uniqueName, Window } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
 async function open(url: string, signal: AbortSignal): Promise<NatsConnection> {
@@ -33,7 +33,7 @@ export async function natsPublish(url: string, size: number, count: number, wind
     const started = performance.now();
     for (let i = 0; i < count; i++) {
       if (i % 1000 === 0) checkAborted(signal);
-      await slots.acquire();
+      await slotOrFailure(slots, done);
       const sentAt = performance.now();
       js.publish(subject, stampedPayload(size)).then(
         () => {

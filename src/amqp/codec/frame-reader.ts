@@ -23,6 +23,8 @@ export interface Frame {
  */
 export class FrameReader {
   private chunks: Buffer[] = [];
+  /** Bytes of chunks[0] already consumed. */
+  private offset = 0;
   private buffered = 0;
 
   /** Largest acceptable frame, all of it counted (0: no limit beyond the 32-bit size). */
@@ -39,11 +41,6 @@ export class FrameReader {
     this.buffered += chunk.length;
   }
 
-  /** Bytes received and not yet consumed. */
-  get pending(): number {
-    return this.buffered;
-  }
-
   /** Takes exactly `n` bytes if that many are buffered (used for the 8-byte protocol header). */
   take(n: number): Buffer | undefined {
     if (this.buffered < n) return undefined;
@@ -54,30 +51,38 @@ export class FrameReader {
   next(): Frame | undefined {
     if (this.buffered < 7) return undefined;
     const first = this.chunks[0]!;
-    const head = first.length >= 7 ? first : this.peek(7);
-    const type = head[0]!;
-    const channel = head.readUInt16BE(1);
-    const size = head.readUInt32BE(3);
+    let at = this.offset;
+    let head = first;
+    if (first.length - at < 7) {
+      head = this.peek(7);
+      at = 0;
+    }
+    const type = head[at]!;
+    const channel = head.readUInt16BE(at + 1);
+    const size = head.readUInt32BE(at + 3);
     if (type !== FrameType.METHOD && type !== FrameType.HEADER && type !== FrameType.BODY && type !== FrameType.HEARTBEAT) {
       throw new AmqpProtocolError(ReplyCode.FRAME_ERROR, `unknown frame type ${type}`);
     }
-    if (this.frameMax > 0 && size + FRAME_OVERHEAD > this.frameMax) {
-      throw new AmqpProtocolError(ReplyCode.FRAME_ERROR, `frame of ${size + FRAME_OVERHEAD} bytes exceeds frame_max ${this.frameMax}`);
+    const total = size + FRAME_OVERHEAD;
+    if (this.frameMax > 0 && total > this.frameMax) {
+      throw new AmqpProtocolError(ReplyCode.FRAME_ERROR, `frame of ${total} bytes exceeds frame_max ${this.frameMax}`);
     }
-    if (this.buffered < size + FRAME_OVERHEAD) return undefined;
-    const frame = this.consume(size + FRAME_OVERHEAD);
+    if (this.buffered < total) return undefined;
+    const frame = this.consume(total);
     if (frame[size + 7] !== FRAME_END) {
       throw new AmqpProtocolError(ReplyCode.FRAME_ERROR, `frame end octet ${frame[size + 7]} instead of ${FRAME_END}`);
     }
     return { type, channel, payload: frame.subarray(7, 7 + size) };
   }
 
-  /** The first `n` buffered bytes (n <= buffered), copied only if they span chunks. */
+  /** The first `n` buffered bytes (n <= buffered) copied into a new buffer. */
   private peek(n: number): Buffer {
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
+    let start = this.offset;
     for (const chunk of this.chunks) {
-      filled += chunk.copy(out, filled, 0, Math.min(chunk.length, n - filled));
+      filled += chunk.copy(out, filled, start, Math.min(chunk.length, start + n - filled));
+      start = 0;
       if (filled === n) break;
     }
     return out;
@@ -87,24 +92,29 @@ export class FrameReader {
   private consume(n: number): Buffer {
     const first = this.chunks[0]!;
     this.buffered -= n;
-    if (first.length > n) {
-      this.chunks[0] = first.subarray(n);
-      return first.subarray(0, n);
-    }
-    if (first.length === n) {
-      this.chunks.shift();
-      return first;
+    if (first.length - this.offset >= n) {
+      const view = first.subarray(this.offset, this.offset + n);
+      this.advance(first, n);
+      return view;
     }
     const out = Buffer.allocUnsafe(n);
     let filled = 0;
     while (filled < n) {
       const chunk = this.chunks[0]!;
-      const part = Math.min(chunk.length, n - filled);
-      chunk.copy(out, filled, 0, part);
+      const part = Math.min(chunk.length - this.offset, n - filled);
+      chunk.copy(out, filled, this.offset, this.offset + part);
       filled += part;
-      if (part === chunk.length) this.chunks.shift();
-      else this.chunks[0] = chunk.subarray(part);
+      this.advance(chunk, part);
     }
     return out;
+  }
+
+  /** Marks `n` bytes of the first chunk consumed, dropping the chunk once it is used up. */
+  private advance(first: Buffer, n: number): void {
+    this.offset += n;
+    if (this.offset === first.length) {
+      this.chunks.shift();
+      this.offset = 0;
+    }
   }
 }

@@ -20,7 +20,6 @@ export function laneLogName(logName: string, lane: number): string {
 /** A classic or quorum queue. */
 export class ClassicQueue extends BrokerQueue {
   private lanes: Lane[] = [];
-  private pendingCount = 0;
   private pendingBytes = 0;
   /** Body bytes of stored unsettled messages. */
   private storedBytes = 0;
@@ -29,6 +28,8 @@ export class ClassicQueue extends BrokerQueue {
   private expiryTimer: NodeJS.Timeout | undefined;
   private expiryAt = Infinity;
   private expiring = false;
+  /** True once the queue may hold a message with a TTL (queue TTL, or a message with an expiration). */
+  private mayExpire = this.settings.messageTtl !== undefined;
   private enforcing = false;
 
   /**
@@ -50,8 +51,15 @@ export class ClassicQueue extends BrokerQueue {
   }
 
   get readyCount(): number {
-    let n = this.pendingCount;
-    for (const lane of this.lanes) n += lane.readyCount;
+    let n = 0;
+    for (const lane of this.lanes) n += lane.storedReadyCount + lane.pendingCount;
+    return n;
+  }
+
+  /** Ready messages already stored (pending appends excluded). */
+  private get storedReadyCount(): number {
+    let n = 0;
+    for (const lane of this.lanes) n += lane.storedReadyCount;
     return n;
   }
 
@@ -74,11 +82,9 @@ export class ClassicQueue extends BrokerQueue {
       return { rejected: true };
     }
     const lane = this.laneFor(content);
-    this.pendingCount++;
     this.pendingBytes += size;
-    const stored = lane.log.publish(encodeBatch([record])).then(
+    const stored = lane.append(encodeBatch([record])).then(
       (result) => {
-        this.pendingCount--;
         this.pendingBytes -= size;
         if (this.deleted) return;
         this.storedBytes += size;
@@ -90,7 +96,7 @@ export class ClassicQueue extends BrokerQueue {
         if (this.settings.overflow === 'drop-head' && this.isOverLimit()) this.enforceLimits();
       },
       (err: unknown) => {
-        this.pendingCount--;
+        lane.appendFailed();
         this.pendingBytes -= size;
         if (!this.deleted) throw err;
       },
@@ -254,7 +260,7 @@ export class ClassicQueue extends BrokerQueue {
 
   private isOverLimit(): boolean {
     const { maxLength, maxLengthBytes } = this.settings;
-    if (maxLength !== undefined && this.readyCount - this.pendingCount > maxLength) return true;
+    if (maxLength !== undefined && this.storedReadyCount > maxLength) return true;
     return maxLengthBytes !== undefined && this.storedBytes - this.inflightBytes > maxLengthBytes;
   }
 
@@ -282,6 +288,7 @@ export class ClassicQueue extends BrokerQueue {
 
   /** Arms the expiry timer for the messages now at the head of each lane. */
   private armHeadExpiry(): void {
+    if (!this.mayExpire) return;
     for (const lane of this.lanes) {
       const m = lane.peek();
       if (m !== undefined && m !== LOADING && m.expiresAt !== Infinity) this.armExpiry(m.expiresAt);
@@ -289,6 +296,7 @@ export class ClassicQueue extends BrokerQueue {
   }
 
   private armExpiry(at: number): void {
+    this.mayExpire = true;
     if (at >= this.expiryAt || this.deleted) return;
     clearTimeout(this.expiryTimer);
     this.expiryAt = at;
@@ -328,15 +336,19 @@ export class ClassicQueue extends BrokerQueue {
   }
 
   private async recover(): Promise<void> {
+    let earliestExpiry = Infinity;
     for (const lane of this.lanes) {
       const transient: number[] = [];
       for await (const message of lane.scan()) {
-        if (isPersistent(message.properties)) this.storedBytes += message.body.length;
-        else transient.push(message.offset);
+        if (!isPersistent(message.properties)) transient.push(message.offset);
+        else {
+          this.storedBytes += message.body.length;
+          earliestExpiry = Math.min(earliestExpiry, message.expiresAt);
+        }
         if (transient.length >= 4096) lane.log.settle(transient.splice(0), 'dropped');
       }
       lane.log.settle(transient, 'dropped');
     }
-    this.armExpiry(Date.now());
+    if (earliestExpiry !== Infinity) this.armExpiry(earliestExpiry);
   }
 }

@@ -9,6 +9,7 @@
  */
 import { decodeRecords, splitBatches, type DecodedRecord } from '../../storage/record-batch.js';
 import type { QueueLog, SettleReason } from '../../storage/queue-log.js';
+import type { AppendResult } from '../../storage/types.js';
 import type { QueuedMessage } from './message.js';
 
 /** Returned by peek() when the next message must first be read from the log. */
@@ -38,6 +39,8 @@ export class Lane {
    * as they arrive rather than read back.
    */
   private tail: number;
+  /** Appends issued whose acknowledgement the queue has not processed yet. */
+  private pending = 0;
 
   constructor(
     readonly index: number,
@@ -50,9 +53,26 @@ export class Lane {
     this.tail = log.log.highWatermark;
   }
 
-  /** Messages ready for delivery (stored, unsettled, not out for delivery). */
-  get readyCount(): number {
-    return this.log.unsettledCount - this.inflight.size;
+  /** Stored messages ready for delivery (processed by the queue, unsettled, not out for delivery). */
+  get storedReadyCount(): number {
+    const unprocessed = Math.max(0, this.log.log.highWatermark - this.tail);
+    return Math.max(0, this.log.unsettledCount - this.inflight.size - unprocessed);
+  }
+
+  /** Messages being appended (counted as ready by the queue). */
+  get pendingCount(): number {
+    return this.pending;
+  }
+
+  /** Appends one message batch; the queue then calls offerAppended (or appendFailed). */
+  append(batch: Buffer): Promise<AppendResult> {
+    this.pending++;
+    return this.log.publish(batch);
+  }
+
+  /** An append failed: it is no longer pending. */
+  appendFailed(): void {
+    this.pending--;
   }
 
   /** Ready messages held in memory (window and returned messages). */
@@ -116,10 +136,11 @@ export class Lane {
   }
 
   /**
-   * Offers a just-appended message: kept in the window when the reader is caught up with the log
+   * Takes in a just-appended message: kept in the window when the reader is caught up with the log
    * (so it is delivered without being read back), otherwise left for the reader.
    */
   offerAppended(message: QueuedMessage): void {
+    this.pending--;
     if (message.offset >= this.tail) this.tail = message.offset + 1;
     if (this.loading || this.readPos !== message.offset) return;
     if (this.window.length - this.head >= WINDOW_MESSAGES || this.windowBytes >= WINDOW_BYTES) return;

@@ -16,11 +16,6 @@ export class KafkaReader {
     this.pos = start;
   }
 
-  /** Current read position in the underlying buffer. */
-  get offset(): number {
-    return this.pos;
-  }
-
   /** Bytes not yet read. */
   get remaining(): number {
     return this.end - this.pos;
@@ -43,16 +38,8 @@ export class KafkaReader {
     return this.buf.readInt16BE(this.take(2));
   }
 
-  uint16(): number {
-    return this.buf.readUInt16BE(this.take(2));
-  }
-
   int32(): number {
     return this.buf.readInt32BE(this.take(4));
-  }
-
-  uint32(): number {
-    return this.buf.readUInt32BE(this.take(4));
   }
 
   int64(): bigint {

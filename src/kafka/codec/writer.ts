@@ -3,12 +3,20 @@ import { KafkaProtocolError } from './protocol-error.js';
 /**
  * Writes Kafka wire primitives into a buffer allocated once at its final size. Callers compute the
  * size first with the `sizeOf*` helpers, then write; `finish` checks the two agree.
+ *
+ * Byte strings of at least `spliceFrom` bytes (e.g. record batches in a Fetch answer) are not
+ * copied: their place in the buffer is skipped and `finishChunks` returns the output as a list of
+ * buffers that references them where they are.
  */
 export class KafkaWriter {
   private pos = 0;
-  readonly buf: Buffer;
+  private readonly buf: Buffer;
+  private readonly splices: { at: number; data: Buffer }[] = [];
 
-  constructor(size: number) {
+  constructor(
+    size: number,
+    private readonly spliceFrom = Number.POSITIVE_INFINITY,
+  ) {
     this.buf = Buffer.allocUnsafe(size);
   }
 
@@ -20,16 +28,8 @@ export class KafkaWriter {
     this.pos = this.buf.writeInt16BE(v, this.pos);
   }
 
-  uint16(v: number): void {
-    this.pos = this.buf.writeUInt16BE(v, this.pos);
-  }
-
   int32(v: number): void {
     this.pos = this.buf.writeInt32BE(v, this.pos);
-  }
-
-  uint32(v: number): void {
-    this.pos = this.buf.writeUInt32BE(v, this.pos);
   }
 
   int64(v: bigint): void {
@@ -84,7 +84,10 @@ export class KafkaWriter {
   nullableBytes(v: Buffer | null, compact: boolean): void {
     if (v === null) return this.length(-1, compact, true);
     this.length(v.length, compact, true);
-    this.pos += v.copy(this.buf, this.pos);
+    if (v.length >= this.spliceFrom) {
+      this.splices.push({ at: this.pos, data: v });
+      this.pos += v.length;
+    } else this.pos += v.copy(this.buf, this.pos);
   }
 
   /** An array (count prefix, then each item through `writeItem`), or null. */
@@ -93,17 +96,31 @@ export class KafkaWriter {
     if (items !== null) for (const item of items) writeItem(item);
   }
 
-  /** Copies raw bytes as they are (no prefix). */
-  raw(v: Buffer): void {
-    this.pos += v.copy(this.buf, this.pos);
-  }
-
-  /** The written buffer; throws if the precomputed size was wrong. */
-  finish(): Buffer {
+  private checkComplete(): void {
     if (this.pos !== this.buf.length) {
       throw new KafkaProtocolError(`encoder wrote ${this.pos} bytes into a ${this.buf.length}-byte buffer`);
     }
+  }
+
+  /** The written buffer; throws if the precomputed size was wrong or bytes were spliced. */
+  finish(): Buffer {
+    this.checkComplete();
+    if (this.splices.length > 0) throw new KafkaProtocolError('spliced output must be taken with finishChunks');
     return this.buf;
+  }
+
+  /** The output as consecutive buffers: written parts and spliced byte strings, in order. */
+  finishChunks(): Buffer[] {
+    this.checkComplete();
+    const chunks: Buffer[] = [];
+    let from = 0;
+    for (const { at, data } of this.splices) {
+      if (at > from) chunks.push(this.buf.subarray(from, at));
+      chunks.push(data);
+      from = at + data.length;
+    }
+    if (from < this.buf.length) chunks.push(this.buf.subarray(from));
+    return chunks;
   }
 }
 

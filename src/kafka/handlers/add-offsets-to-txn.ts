@@ -1,7 +1,7 @@
 import { readAddOffsetsToTxnRequest, type AddOffsetsToTxnRequest } from '../codec/generated/add-offsets-to-txn-request.js';
 import { sizeOfAddOffsetsToTxnResponse, writeAddOffsetsToTxnResponse, type AddOffsetsToTxnResponse } from '../codec/generated/add-offsets-to-txn-response.js';
 import { defineHandler } from '../handler.js';
-import { fencedForVersion } from './wire-shapes.js';
+import { fencedForVersion } from './producer-fencing.js';
 
 /** AddOffsetsToTxn: makes a group's offset commits part of the producer's transaction. */
 export const addOffsetsToTxnHandler = defineHandler<AddOffsetsToTxnRequest, AddOffsetsToTxnResponse>({

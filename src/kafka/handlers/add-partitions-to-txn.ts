@@ -5,7 +5,7 @@ import {
   type AddPartitionsToTxnResponse,
 } from '../codec/generated/add-partitions-to-txn-response.js';
 import { defineHandler } from '../handler.js';
-import { fencedForVersion } from './wire-shapes.js';
+import { fencedForVersion } from './producer-fencing.js';
 
 /** Versions a producer sends; v4+ batches transactions for brokers verifying on behalf of producers. */
 const LAST_PRODUCER_VERSION = 3;

@@ -1,7 +1,7 @@
 import { readAlterConfigsRequest, type AlterConfigsRequest } from '../codec/generated/alter-configs-request.js';
 import { sizeOfAlterConfigsResponse, writeAlterConfigsResponse, type AlterConfigsResponse } from '../codec/generated/alter-configs-response.js';
 import { defineHandler } from '../handler.js';
-import { alterResource } from './wire-shapes.js';
+import { alterResource } from './admin-outcome.js';
 
 /** AlterConfigs: replaces every override of each topic. */
 export const alterConfigsHandler = defineHandler<AlterConfigsRequest, AlterConfigsResponse>({

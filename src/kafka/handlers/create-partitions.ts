@@ -1,7 +1,7 @@
 import { readCreatePartitionsRequest, type CreatePartitionsRequest } from '../codec/generated/create-partitions-request.js';
 import { sizeOfCreatePartitionsResponse, writeCreatePartitionsResponse, type CreatePartitionsResponse } from '../codec/generated/create-partitions-response.js';
 import { defineHandler } from '../handler.js';
-import { adminOutcome } from './wire-shapes.js';
+import { adminOutcome } from './admin-outcome.js';
 
 /** CreatePartitions: grows topics to a new partition count. */
 export const createPartitionsHandler = defineHandler<CreatePartitionsRequest, CreatePartitionsResponse>({

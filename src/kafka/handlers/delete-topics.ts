@@ -2,7 +2,8 @@ import { readDeleteTopicsRequest, type DeleteTopicsRequest } from '../codec/gene
 import { sizeOfDeleteTopicsResponse, writeDeleteTopicsResponse, type DeleteTopicsResponse } from '../codec/generated/delete-topics-response.js';
 import { kafkaCode } from '../../core/streams/error-codes.js';
 import { defineHandler } from '../handler.js';
-import { adminOutcome, wireUuid } from './wire-shapes.js';
+import { adminOutcome } from './admin-outcome.js';
+import { wireUuid } from './wire-shapes.js';
 
 /** DeleteTopics: deletes topics named (or, from v6, identified by id). */
 export const deleteTopicsHandler = defineHandler<DeleteTopicsRequest, DeleteTopicsResponse>({

@@ -8,7 +8,7 @@ import {
 import type { ConfigEntry } from '../../core/streams/types.js';
 import { errorCodeOf, errorMessageOf, kafkaCode } from '../../core/streams/error-codes.js';
 import { defineHandler, type RequestContext } from '../handler.js';
-import { RESOURCE_BROKER, RESOURCE_TOPIC } from './wire-shapes.js';
+import { RESOURCE_BROKER, RESOURCE_TOPIC } from './admin-outcome.js';
 
 function entriesOf(ctx: RequestContext, resource: DescribeConfigsResource): ConfigEntry[] {
   if (resource.resourceType === RESOURCE_BROKER) return ctx.streams.describeBrokerConfigs(resource.configurationKeys);

@@ -1,7 +1,7 @@
 import { readEndTxnRequest, type EndTxnRequest } from '../codec/generated/end-txn-request.js';
 import { sizeOfEndTxnResponse, writeEndTxnResponse, type EndTxnResponse } from '../codec/generated/end-txn-response.js';
 import { defineHandler } from '../handler.js';
-import { fencedForVersion } from './wire-shapes.js';
+import { fencedForVersion } from './producer-fencing.js';
 
 /** EndTxn: commits or aborts the producer's transaction. */
 export const endTxnHandler = defineHandler<EndTxnRequest, EndTxnResponse>({

@@ -2,14 +2,12 @@ import { readFetchRequest, type FetchRequest, type FetchTopic } from '../codec/g
 import { sizeOfFetchResponse, writeFetchResponse, type FetchResponse, type PartitionData } from '../codec/generated/fetch-response.js';
 import type { FetchResult, IsolationLevel } from '../../core/streams/types.js';
 import { defineHandler } from '../handler.js';
-import { wireUuid } from './wire-shapes.js';
+import { UNKNOWN_TOPIC_ID, wireUuid } from './wire-shapes.js';
 
 /** Fetch v4 is the first to return record batches (magic 2) with transactional fields. */
 const FIRST_RECORD_BATCH_VERSION = 4;
 /** From v13 topics are named by id only. */
 const FIRST_TOPIC_ID_VERSION = 13;
-/** Kafka's UNKNOWN_TOPIC_ID, for an id that names no topic. */
-const UNKNOWN_TOPIC_ID = 100;
 
 function partitionAnswer(partitionIndex: number, r: FetchResult): PartitionData {
   return {

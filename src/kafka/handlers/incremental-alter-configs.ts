@@ -6,7 +6,7 @@ import {
 } from '../codec/generated/incremental-alter-configs-response.js';
 import type { AlterConfigOp } from '../../core/streams/types.js';
 import { defineHandler } from '../handler.js';
-import { alterResource } from './wire-shapes.js';
+import { alterResource } from './admin-outcome.js';
 
 /** IncrementalAlterConfigs: sets, deletes, appends to or subtracts from single topic configs. */
 export const incrementalAlterConfigsHandler = defineHandler<IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse>({

@@ -1,7 +1,7 @@
 import { readInitProducerIdRequest, type InitProducerIdRequest } from '../codec/generated/init-producer-id-request.js';
 import { sizeOfInitProducerIdResponse, writeInitProducerIdResponse, type InitProducerIdResponse } from '../codec/generated/init-producer-id-response.js';
 import { defineHandler } from '../handler.js';
-import { fencedForVersion } from './wire-shapes.js';
+import { fencedForVersion } from './producer-fencing.js';
 
 /** InitProducerId: a producer id and epoch for an idempotent or transactional producer. */
 export const initProducerIdHandler = defineHandler<InitProducerIdRequest, InitProducerIdResponse>({

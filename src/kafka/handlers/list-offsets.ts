@@ -1,7 +1,18 @@
 import { readListOffsetsRequest, type ListOffsetsRequest } from '../codec/generated/list-offsets-request.js';
 import { sizeOfListOffsetsResponse, writeListOffsetsResponse, type ListOffsetsResponse } from '../codec/generated/list-offsets-response.js';
-import type { IsolationLevel } from '../../core/streams/types.js';
-import { defineHandler } from '../handler.js';
+import { EARLIEST_TIMESTAMP, type IsolationLevel, type ListOffsetsResult } from '../../core/streams/types.js';
+import { defineHandler, type RequestContext } from '../handler.js';
+
+/** v8+: the start of the local log, which on this broker (no tiered storage) is the log start. */
+const EARLIEST_LOCAL_TIMESTAMP = -4;
+/** v9+: the last offset in tiered storage, of which this broker has none. */
+const LATEST_TIERED_TIMESTAMP = -5;
+
+function lookup(ctx: RequestContext, topic: string, partition: number, timestamp: number, isolation: IsolationLevel): Promise<ListOffsetsResult> {
+  if (timestamp === LATEST_TIERED_TIMESTAMP) return Promise.resolve({ errorCode: 0, timestamp: -1, offset: -1 });
+  const asked = timestamp === EARLIEST_LOCAL_TIMESTAMP ? EARLIEST_TIMESTAMP : timestamp;
+  return ctx.streams.listOffsets(topic, partition, asked, isolation);
+}
 
 /** ListOffsets: the offset for a timestamp, or the earliest (-2), latest (-1) or max-timestamp (-3) one. */
 export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsResponse>({
@@ -16,7 +27,7 @@ export const listOffsetsHandler = defineHandler<ListOffsetsRequest, ListOffsetsR
         name: t.name,
         partitions: await Promise.all(
           t.partitions.map(async (p) => {
-            const r = await ctx.streams.listOffsets(t.name, p.partitionIndex, Number(p.timestamp), isolation);
+            const r = await lookup(ctx, t.name, p.partitionIndex, Number(p.timestamp), isolation);
             return {
               partitionIndex: p.partitionIndex,
               errorCode: r.errorCode,

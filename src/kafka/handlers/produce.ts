@@ -2,7 +2,7 @@ import { readProduceRequest, type ProduceRequest } from '../codec/generated/prod
 import { sizeOfProduceResponse, writeProduceResponse, type PartitionProduceResponse, type ProduceResponse } from '../codec/generated/produce-response.js';
 import { kafkaCode } from '../../core/streams/error-codes.js';
 import { defineHandler, type RequestContext } from '../handler.js';
-import { fencedForVersion, NEVER_FENCED } from './wire-shapes.js';
+import { fencedForVersion, NEVER_FENCED } from './producer-fencing.js';
 
 /** Produce v3 is the first to carry record batches (magic 2), the only format this broker stores. */
 const FIRST_RECORD_BATCH_VERSION = 3;

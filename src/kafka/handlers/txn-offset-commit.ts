@@ -1,7 +1,8 @@
 import { readTxnOffsetCommitRequest, type TxnOffsetCommitRequest } from '../codec/generated/txn-offset-commit-request.js';
 import { sizeOfTxnOffsetCommitResponse, writeTxnOffsetCommitResponse, type TxnOffsetCommitResponse } from '../codec/generated/txn-offset-commit-response.js';
 import { defineHandler } from '../handler.js';
-import { fencedForVersion, NEVER_FENCED, offsetCommitTopics, topicPartitionErrors } from './wire-shapes.js';
+import { fencedForVersion, NEVER_FENCED } from './producer-fencing.js';
+import { offsetCommitTopics, topicPartitionErrors } from './wire-shapes.js';
 
 /** TxnOffsetCommit: offsets that become committed when the transaction commits. */
 export const txnOffsetCommitHandler = defineHandler<TxnOffsetCommitRequest, TxnOffsetCommitResponse>({

@@ -14,9 +14,8 @@ export interface ScramCredential {
 const hmac = (key: Buffer, text: string | Buffer): Buffer => createHmac('sha256', key).update(text).digest();
 const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
 
-/** Derives the verifier of a password with a fresh random salt. */
-export function scramCredential(password: string): ScramCredential {
-  const salt = randomBytes(16);
+/** Derives the verifier of a password (with a fresh random salt unless one is given). */
+export function scramCredential(password: string, salt: Buffer = randomBytes(16)): ScramCredential {
   const salted = pbkdf2Sync(password, salt, ITERATIONS, 32, 'sha256');
   return { salt, iterations: ITERATIONS, storedKey: sha256(hmac(salted, 'Client Key')), serverKey: hmac(salted, 'Server Key') };
 }
@@ -36,8 +35,14 @@ function scramName(text: string): string {
   return text.replace(/=2C/g, ',').replace(/=3D/g, '=');
 }
 
-/** A SCRAM-SHA-256 server exchange: client-first, server-first, client-final, server-final. */
-export function scramExchange(credentials: ReadonlyMap<string, ScramCredential>): SaslExchange {
+/**
+ * A SCRAM-SHA-256 server exchange: client-first, server-first, client-final, server-final.
+ * `serverNonce` makes the server's part of the nonce (random by default).
+ */
+export function scramExchange(
+  credentials: ReadonlyMap<string, ScramCredential>,
+  serverNonce: () => string = () => randomBytes(18).toString('base64'),
+): SaslExchange {
   let expect: 'first' | 'final' | 'done' = 'first';
   let clientFirstBare = '';
   let serverFirst = '';
@@ -57,7 +62,7 @@ export function scramExchange(credentials: ReadonlyMap<string, ScramCredential>)
         if (user === undefined || clientNonce === undefined) throw new SaslFailure('malformed SCRAM client-first message');
         credential = credentials.get(scramName(user));
         if (credential === undefined) throw new SaslFailure('Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-256');
-        nonce = clientNonce + randomBytes(18).toString('base64');
+        nonce = clientNonce + serverNonce();
         serverFirst = `r=${nonce},s=${credential.salt.toString('base64')},i=${credential.iterations}`;
         expect = 'final';
         return { response: Buffer.from(serverFirst), done: false };

@@ -6,7 +6,7 @@
  * - Positional reads and vectored writes loop until every byte is transferred.
  */
 import { constants } from 'node:fs';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** fsyncs a directory so that entries created, renamed or removed in it survive a crash. */
@@ -19,22 +19,8 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `path` with `data` atomically and durably (temp file, fsync, rename, fsync directory). */
-export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
-  const temp = `${path}.tmp`;
-  const handle = await open(temp, 'w');
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(temp, path);
-  await fsyncDir(dirname(path));
-}
-
 /** Writes `data` to a new or truncated file and fsyncs it (the caller fsyncs the directory). */
-export async function writeFileSynced(path: string, data: Buffer): Promise<void> {
+export async function writeFileSynced(path: string, data: Buffer | string): Promise<void> {
   const handle = await open(path, 'w');
   try {
     await handle.writeFile(data);
@@ -44,10 +30,12 @@ export async function writeFileSynced(path: string, data: Buffer): Promise<void>
   }
 }
 
-/** Removes files if present and fsyncs their directory. */
-export async function removeDurably(paths: string[], dir: string): Promise<void> {
-  await Promise.all(paths.map((p) => rm(p, { force: true })));
-  await fsyncDir(dir);
+/** Replaces `path` with `data` atomically and durably (temp file, fsync, rename, fsync directory). */
+export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
+  const temp = `${path}.tmp`;
+  await writeFileSynced(temp, data);
+  await rename(temp, path);
+  await fsyncDir(dirname(path));
 }
 
 /** Reads exactly `length` bytes at `position` (fewer only at end of file). */

@@ -53,7 +53,12 @@ export class FileLogStore implements LogStore {
         return log;
       });
     }
-    const dir = join(this.logsDir, encodeLogName(name));
+    let dir: string;
+    try {
+      dir = join(this.logsDir, encodeLogName(name));
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const opening: Promise<FilePartitionLog> = FilePartitionLog.open(name, dir, { ...this.defaults, ...config }, () => this.forget(name, opening));
     this.logs.set(name, opening);
     opening.catch(() => this.forget(name, opening));

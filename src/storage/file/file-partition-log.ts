@@ -114,6 +114,10 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     return this.segments[this.segments.length - 1];
   }
 
+  /**
+   * Validates the batch, stamps its base offset in place and queues it for the writer. The buffer
+   * is retained (not copied) until the returned promise settles: the caller must not reuse it before.
+   */
   append(batch: Buffer): Promise<AppendResult> {
     if (this.closing) return Promise.reject(closed(this.name));
     if (this.failure) return Promise.reject(this.failure);

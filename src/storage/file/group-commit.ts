@@ -162,9 +162,19 @@ export class GroupCommit {
 
   /** Writes the first `count` queued batches (one writev per segment they span). */
   private async writeGroup(count: number): Promise<Group> {
-    const buffers = this.buffers.splice(0, count);
-    const segments = this.segments.splice(0, count);
-    const group: Group = { results: this.results.splice(0, count), resolves: this.resolves.splice(0, count), rejects: this.rejects.splice(0, count), runs: [] };
+    const all = count === this.buffers.length;
+    const buffers = all ? this.buffers : this.buffers.splice(0, count);
+    const segments = all ? this.segments : this.segments.splice(0, count);
+    const group: Group = all
+      ? { results: this.results, resolves: this.resolves, rejects: this.rejects, runs: [] }
+      : { results: this.results.splice(0, count), resolves: this.resolves.splice(0, count), rejects: this.rejects.splice(0, count), runs: [] };
+    if (all) {
+      this.buffers = [];
+      this.segments = [];
+      this.results = [];
+      this.resolves = [];
+      this.rejects = [];
+    }
     try {
       for (let i = 0; i < count; ) {
         const segment = segments[i];

@@ -28,7 +28,7 @@ export interface RecoveryInput {
 }
 
 /** Base offsets of the segment files in `dir`, ascending. */
-export async function listSegmentBases(dir: string): Promise<number[]> {
+async function listSegmentBases(dir: string): Promise<number[]> {
   const bases: number[] = [];
   for (const name of await readdir(dir)) {
     const base = parseSegmentFileName(name);

@@ -24,11 +24,15 @@ export class SegmentReader {
     private readonly readAhead: number,
   ) {}
 
-  /** Opens the segment's file; a file already removed by retention reads as OFFSET_OUT_OF_RANGE. */
+  /**
+   * Opens the segment's file for reads of its bytes acknowledged now (the limit is taken before
+   * any I/O); a file already removed by retention reads as OFFSET_OUT_OF_RANGE.
+   */
   static async open(segment: Segment, readAhead: number): Promise<SegmentReader> {
     const path = segment.path(LOG_SUFFIX);
+    const limit = segment.visibleSize;
     try {
-      return new SegmentReader(await open(path, 'r'), path, segment.visibleSize, readAhead);
+      return new SegmentReader(await open(path, 'r'), path, limit, readAhead);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StorageError('OFFSET_OUT_OF_RANGE', `segment ${path} was deleted`);
       throw err;

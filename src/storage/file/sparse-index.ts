@@ -2,9 +2,12 @@
  * Sparse indexes of a segment, kept in memory and saved as flat files.
  *
  * - Offset index (`.index`): relative offset u32 -> file position u32, big-endian, 8 bytes an entry.
- * - Time index (`.timeindex`): largest timestamp so far i64 -> relative offset u32, 12 bytes an entry.
- * Both have strictly increasing keys and non-decreasing values, one entry per `indexIntervalBytes`
- * of log; a lookup finds the last entry at or below a key and the caller scans forward from it.
+ * - Time index (`.timeindex`): largest timestamp so far i64 -> relative offset u32, 12 bytes an entry;
+ *   the timestamp is the largest of every batch before the one at that offset, so a search for
+ *   timestamp t can start at the last entry whose timestamp is below t.
+ * Both have strictly increasing keys and non-decreasing values, at most one entry per
+ * `indexIntervalBytes` of log; a lookup finds the last entry at or below a key and the caller scans
+ * forward from it.
  */
 
 const INITIAL_CAPACITY = 16;

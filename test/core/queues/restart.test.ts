@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { QueueBroker } from '../../../src/core/queues/index.js';
-import { openFileStore, publishAll, record, tempDataDir } from './helpers.js';
+import { openFileStore, publishAll, record, tempDataDir, waitFor } from './helpers.js';
 
 const PERSISTENT = { deliveryMode: 2 };
 
@@ -97,6 +97,22 @@ describe('restart (file store)', () => {
           ['c', true],
           ['d', true],
         ]);
+      },
+    );
+  });
+
+  it('message TTL keeps running across a restart', async () => {
+    await acrossRestart(
+      async (b) => {
+        const s = b.openSession('/', 'c1');
+        await s.queueDeclare('ttl', { durable: true, arguments: { 'x-message-ttl': 50 } });
+        await s.queueDeclare('keep', { durable: true });
+        await publishAll(s, 'ttl', ['old'], PERSISTENT);
+        await publishAll(s, 'keep', ['a', 'b'], PERSISTENT);
+      },
+      async (b) => {
+        await waitFor(() => b.listQueues('/').find((q) => q.name === 'ttl')!.messagesReady === 0, 'expiry after restart');
+        assert.equal(b.listQueues('/').find((q) => q.name === 'keep')!.messagesReady, 2);
       },
     );
   });

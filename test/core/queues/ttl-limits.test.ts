@@ -68,6 +68,10 @@ describe('TTL and length limits', () => {
     assert.deepEqual(results.map((r) => r.rejected), [false, false, true]);
     assert.equal(results[2].routed, true);
     assert.equal(await ready(session, 'q'), 2);
+    await session.queueDeclare('burst', { arguments: { 'x-max-length': 3, 'x-overflow': 'reject-publish' } });
+    const burst = await Promise.all(['1', '2', '3', '4', '5'].map((b) => session.publish('', 'burst', {}, Buffer.from(b))));
+    assert.deepEqual(burst.map((r) => r.rejected), [false, false, false, true, true]);
+    assert.equal(await ready(session, 'burst'), 3);
     await broker.close();
   });
 

@@ -9,9 +9,7 @@ import { inRange, propertyName, type FieldSchema, type MessageSchema } from './m
 const INT_RANGES: Record<string, [number, number]> = {
   int8: [-128, 127],
   int16: [-32768, 32767],
-  uint16: [0, 65535],
   int32: [-2147483648, 2147483647],
-  uint32: [0, 4294967295],
 };
 
 type Value = unknown;
