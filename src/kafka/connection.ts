@@ -24,6 +24,11 @@ const SASL_AUTHENTICATE_KEY = 36;
 /** APIs served before a SASL listener has authenticated the client. */
 const PRE_AUTH_APIS = new Set(['ApiVersions', 'SaslHandshake', 'SaslAuthenticate']);
 
+/** The client's address as Kafka shows it in group descriptions, e.g. `/127.0.0.1`. */
+function clientHostOf(socket: Socket): string {
+  return `/${(socket.remoteAddress ?? '').replace(/^::ffff:/, '')}`;
+}
+
 /** What every connection of a listener shares. */
 export interface ConnectionDeps {
   streams: StreamBroker;
@@ -117,7 +122,7 @@ export class KafkaConnection {
       streams: this.deps.streams,
       version,
       clientId: header.clientId ?? '',
-      clientHost: this.socket.remoteAddress ?? '',
+      clientHost: clientHostOf(this.socket),
       node: this.deps.node,
       signal: this.closed.signal,
       sasl: this.sasl,

@@ -108,8 +108,22 @@ function corrupt(message: string): StorageError {
   return new StorageError('CORRUPT_BATCH', message);
 }
 
+// Big-endian reads by hand: the callers have checked the bounds, and these inline far better
+// than Buffer's checked readers on the append path.
+function int16(buf: Buffer, pos: number): number {
+  return (((buf[pos] << 8) | buf[pos + 1]) << 16) >> 16;
+}
+
+function int32(buf: Buffer, pos: number): number {
+  return (buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3];
+}
+
+function uint32(buf: Buffer, pos: number): number {
+  return int32(buf, pos) >>> 0;
+}
+
 function readInt64(buf: Buffer, pos: number): number {
-  return buf.readInt32BE(pos) * TWO_32 + buf.readUInt32BE(pos + 4);
+  return int32(buf, pos) * TWO_32 + uint32(buf, pos + 4);
 }
 
 function writeInt64(buf: Buffer, pos: number, value: number): void {
@@ -124,26 +138,26 @@ function writeInt64(buf: Buffer, pos: number, value: number): void {
  */
 export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
   if (pos < 0 || buf.length - pos < BATCH_HEADER_BYTES) throw corrupt(`batch header truncated at ${pos}`);
-  const magic = buf.readInt8(pos + 16);
-  if (magic !== MAGIC) throw corrupt(`unsupported batch magic ${magic} at ${pos}`);
-  const batchLength = buf.readInt32BE(pos + 8);
+  const magic = buf[pos + 16];
+  if (magic !== MAGIC) throw corrupt(`unsupported batch magic ${(magic << 24) >> 24} at ${pos}`);
+  const batchLength = int32(buf, pos + 8);
   if (batchLength < BATCH_HEADER_BYTES - BATCH_LOG_OVERHEAD) throw corrupt(`batch length ${batchLength} too small at ${pos}`);
-  const lastOffsetDelta = buf.readInt32BE(pos + 23);
-  const recordCount = buf.readInt32BE(pos + 57);
+  const lastOffsetDelta = int32(buf, pos + 23);
+  const recordCount = int32(buf, pos + 57);
   if (lastOffsetDelta < 0 || recordCount < 0) throw corrupt(`negative record count or offset delta at ${pos}`);
   return {
     baseOffset: readInt64(buf, pos),
     batchLength,
-    partitionLeaderEpoch: buf.readInt32BE(pos + 12),
+    partitionLeaderEpoch: int32(buf, pos + 12),
     magic,
-    crc: buf.readUInt32BE(pos + 17),
-    attributes: buf.readInt16BE(pos + 21),
+    crc: uint32(buf, pos + 17),
+    attributes: int16(buf, pos + 21),
     lastOffsetDelta,
     baseTimestamp: readInt64(buf, pos + 27),
     maxTimestamp: readInt64(buf, pos + 35),
     producerId: readInt64(buf, pos + 43),
-    producerEpoch: buf.readInt16BE(pos + 51),
-    baseSequence: buf.readInt32BE(pos + 53),
+    producerEpoch: int16(buf, pos + 51),
+    baseSequence: int32(buf, pos + 53),
     recordCount,
   };
 }
@@ -164,9 +178,9 @@ export function batchLastOffset(header: BatchHeader): number {
  */
 export function verifyBatchCrc(buf: Buffer, pos = 0): boolean {
   if (pos < 0 || buf.length - pos < BATCH_HEADER_BYTES || buf[pos + 16] !== MAGIC) return false;
-  const end = pos + BATCH_LOG_OVERHEAD + buf.readInt32BE(pos + 8);
+  const end = pos + BATCH_LOG_OVERHEAD + int32(buf, pos + 8);
   if (end < pos + BATCH_HEADER_BYTES || end > buf.length) return false;
-  return crc32c(buf, pos + CRC_START, end) === buf.readUInt32BE(pos + 17);
+  return crc32c(buf, pos + CRC_START, end) === uint32(buf, pos + 17);
 }
 
 /** Writes `offset` into the baseOffset field of the batch at `pos` (outside the CRC). */

@@ -149,18 +149,20 @@ describe('connection: limits, alarms and shutdown', () => {
 
   it('a publisher on a blocked connection is not read until the alarm clears', async () => {
     const conn = await amqp.connect(broker.url);
-    const ch = await conn.createChannel();
+    const ch = await conn.createConfirmChannel();
     await ch.assertQueue('alarm-q');
     broker.listener.setBlocked('disk');
     ch.sendToQueue('alarm-q', Buffer.from('first'));
+    await new Promise((r) => setTimeout(r, 50));
     ch.sendToQueue('alarm-q', Buffer.from('second'));
+    ch.sendToQueue('alarm-q', Buffer.from('third'));
     const other = await amqp.connect(broker.url);
     const och = await other.createChannel();
     await new Promise((r) => setTimeout(r, 100));
-    assert.ok((await och.checkQueue('alarm-q')).messageCount <= 1, 'reading stopped after the first publish');
+    assert.equal((await och.checkQueue('alarm-q')).messageCount, 1, 'reading stopped after the first publish');
     broker.listener.setBlocked(undefined);
-    await ch.checkQueue('alarm-q');
-    assert.equal((await och.checkQueue('alarm-q')).messageCount, 2);
+    await ch.waitForConfirms();
+    assert.equal((await och.checkQueue('alarm-q')).messageCount, 3);
     await other.close();
     await conn.close();
   });

@@ -98,10 +98,10 @@ describe('errors: connection errors close only the offending connection', () => 
 
   /** Checks that an unrelated connection still declares, publishes and gets. */
   async function bystanderWorks(): Promise<void> {
-    const ch = await bystander.createChannel();
+    const ch = await bystander.createConfirmChannel();
     await ch.assertQueue('bystander');
     ch.sendToQueue('bystander', Buffer.from('still here'));
-    await ch.checkQueue('bystander');
+    await ch.waitForConfirms();
     const msg = await ch.get('bystander', { noAck: true });
     assert.ok(msg);
     assert.equal(msg.content.toString(), 'still here');

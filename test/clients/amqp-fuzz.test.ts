@@ -54,10 +54,10 @@ describe('fuzz: arbitrary methods over a real socket', () => {
     );
     assert.deepEqual(crashes, []);
     const conn = await amqp.connect(broker.url);
-    const ch = await conn.createChannel();
+    const ch = await conn.createConfirmChannel();
     const q = await ch.assertQueue('', { exclusive: true });
     ch.sendToQueue(q.queue, Buffer.from('alive'));
-    await ch.checkQueue(q.queue);
+    await ch.waitForConfirms();
     const msg = await ch.get(q.queue, { noAck: true });
     assert.ok(msg);
     assert.equal(msg.content.toString(), 'alive');

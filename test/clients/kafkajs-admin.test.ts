@@ -78,6 +78,9 @@ test('describe cluster, list and delete groups', async () => {
     assert.ok(Date.now() < deadline, 'group becomes stable');
     await new Promise((r) => setTimeout(r, 100));
   }
+  const [described] = (await admin.describeGroups(['short-lived'])).groups;
+  assert.deepEqual(described.members.map((m) => [m.clientId, m.clientHost]), [['switchyard-test', '/127.0.0.1']]);
+  assert.equal(described.protocolType, 'consumer');
   assert.ok((await admin.listGroups()).groups.some((g) => g.groupId === 'short-lived'));
   await assert.rejects(admin.deleteGroups(['short-lived']), (err: { groups?: { error: { type: string } }[] }) => err.groups?.[0]?.error.type === 'NON_EMPTY_GROUP');
   await consumer.disconnect();

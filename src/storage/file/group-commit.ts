@@ -162,19 +162,8 @@ export class GroupCommit {
 
   /** Writes the first `count` queued batches (one writev per segment they span). */
   private async writeGroup(count: number): Promise<Group> {
-    const all = count === this.buffers.length;
-    const buffers = all ? this.buffers : this.buffers.splice(0, count);
-    const segments = all ? this.segments : this.segments.splice(0, count);
-    const group: Group = all
-      ? { results: this.results, resolves: this.resolves, rejects: this.rejects, runs: [] }
-      : { results: this.results.splice(0, count), resolves: this.resolves.splice(0, count), rejects: this.rejects.splice(0, count), runs: [] };
-    if (all) {
-      this.buffers = [];
-      this.segments = [];
-      this.results = [];
-      this.resolves = [];
-      this.rejects = [];
-    }
+    const { buffers, segments, results, resolves, rejects } = this.take(count);
+    const group: Group = { results, resolves, rejects, runs: [] };
     try {
       for (let i = 0; i < count; ) {
         const segment = segments[i];
@@ -195,6 +184,26 @@ export class GroupCommit {
       throw err;
     }
     return group;
+  }
+
+  /** Removes the first `count` queued appends from the queue (without copying when it takes all). */
+  private take(count: number) {
+    const taken = { buffers: this.buffers, segments: this.segments, results: this.results, resolves: this.resolves, rejects: this.rejects };
+    if (count === this.buffers.length) {
+      this.buffers = [];
+      this.segments = [];
+      this.results = [];
+      this.resolves = [];
+      this.rejects = [];
+      return taken;
+    }
+    return {
+      buffers: this.buffers.splice(0, count),
+      segments: this.segments.splice(0, count),
+      results: this.results.splice(0, count),
+      resolves: this.resolves.splice(0, count),
+      rejects: this.rejects.splice(0, count),
+    };
   }
 
   /** Issues one fdatasync covering every written group not yet covered, if a slot is free. */
@@ -247,13 +256,8 @@ export class GroupCommit {
     const groups = [...this.syncs.flatMap((s) => s.groups), ...this.unsynced];
     this.syncs = [];
     this.unsynced = [];
+    groups.push({ ...this.take(this.buffers.length), runs: [] });
     for (const group of groups) for (const reject of group.rejects) reject(this.failure);
-    for (const reject of this.rejects) reject(this.failure);
-    this.buffers = [];
-    this.segments = [];
-    this.results = [];
-    this.resolves = [];
-    this.rejects = [];
     this.wake();
   }
 }
