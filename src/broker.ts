@@ -29,7 +29,14 @@ export interface BrokerOptions {
   /** Address listeners bind to unless they name their own (default 127.0.0.1). */
   host?: string;
   amqp?: ListenerOptions & { users?: { username: string; password: string }[]; maxMessageBytes?: number };
-  kafka?: ListenerOptions & { advertisedHost?: string; autoCreateTopics?: boolean };
+  kafka?: ListenerOptions & {
+    advertisedHost?: string;
+    autoCreateTopics?: boolean;
+    /** With users, clients must authenticate with SASL PLAIN or SCRAM-SHA-256. */
+    saslUsers?: { username: string; password: string }[];
+    /** Largest request accepted (default 100 MiB); a larger one closes the connection, as Kafka does. */
+    maxRequestBytes?: number;
+  };
   http?: ListenerOptions;
 }
 
@@ -86,8 +93,8 @@ export class Broker {
         broker.adopt(await startAmqpServer(queues, { host: options.amqp.host ?? host, port, users, maxMessageBytes }));
       }
       if (options.kafka) {
-        const { port, advertisedHost } = options.kafka;
-        broker.adopt(await startKafkaServer(streams, { host: options.kafka.host ?? host, port, advertisedHost }));
+        const { port, advertisedHost, saslUsers, maxRequestBytes } = options.kafka;
+        broker.adopt(await startKafkaServer(streams, { host: options.kafka.host ?? host, port, advertisedHost, saslUsers, maxRequestBytes }));
       }
       broker.started = true;
       const ready = broker;

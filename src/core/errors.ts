@@ -91,6 +91,7 @@ export const ERRORS = {
   THROTTLING_QUOTA_EXCEEDED: { kafka: 89 },
   PRODUCER_FENCED: { kafka: 90 },
   INVALID_RECORD: { kafka: 87 },
+  UNKNOWN_TOPIC_ID: { kafka: 100 },
   TRANSACTIONAL_ID_NOT_FOUND: { kafka: 105 },
 } as const satisfies Record<string, ErrorSpec>;
 

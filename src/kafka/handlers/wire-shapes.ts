@@ -1,4 +1,5 @@
 /** Conversions between the core's shapes and the wire's, and constants every handler shares. */
+import { ERRORS } from '../../core/errors.js';
 import type { OffsetCommitTopic, TopicPartitionErrors } from '../../core/streams/group-types.js';
 
 /** Topic/partition error lists with the wire's `partitionIndex` naming, codes passed through `mapCode`. */
@@ -31,7 +32,7 @@ export function wireUuid(id: string | null | undefined): string {
 }
 
 /** Kafka's UNKNOWN_TOPIC_ID error code, for a topic id that names no topic (v13+ Fetch, v10+ Metadata). */
-export const UNKNOWN_TOPIC_ID = 100;
+export const UNKNOWN_TOPIC_ID = ERRORS.UNKNOWN_TOPIC_ID.kafka;
 
 /** Kafka's "authorized operations were not requested" marker. */
 export const OPERATIONS_OMITTED = -2147483648;
