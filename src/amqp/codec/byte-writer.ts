@@ -94,11 +94,20 @@ export class ByteWriter {
 
   /** Short string; throws RangeError if longer than 255 UTF-8 bytes (a caller bug, not wire input). */
   shortstr(s: string): void {
-    const len = Buffer.byteLength(s);
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes: reserve the worst case and write in place.
+    this.ensure(1 + 3 * s.length);
+    const buf = this.buf;
+    const at = this.pos;
+    let len = 0;
+    while (len < s.length && len < 32) {
+      const c = s.charCodeAt(len);
+      if (c >= 0x80) break;
+      buf[at + 1 + len++] = c;
+    }
+    if (len < s.length) len = buf.write(s, at + 1, 'utf8');
     if (len > 255) throw new RangeError(`short string too long (${len} bytes)`);
-    this.ensure(1 + len);
-    this.buf[this.pos++] = len;
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    buf[at] = len;
+    this.pos = at + 1 + len;
   }
 
   /** Long string from bytes. */
