@@ -10,6 +10,7 @@ import { FileLogStore } from './storage/file/file-log-store.js';
 import { MemoryLogStore } from './storage/memory-store.js';
 import type { FsyncMode, LogStore } from './storage/types.js';
 import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { ResourceAlarm, type ResourceLimits } from './resource-alarm.js';
 
 /** Where one listener binds. Port 0 picks a free port. */
 export interface ListenerOptions {
@@ -38,6 +39,8 @@ export interface BrokerOptions {
     maxRequestBytes?: number;
   };
   http?: ListenerOptions;
+  /** Memory and disk limits past which AMQP publishers are blocked (connection.blocked). */
+  resourceLimits?: ResourceLimits;
 }
 
 /** The bound address of each started listener. */
@@ -57,6 +60,7 @@ export class Broker {
   private readonly boundAddresses: BrokerAddresses = {};
   private closing: Promise<void> | undefined;
   private started = false;
+  private alarm: ResourceAlarm | undefined;
 
   private constructor(
     /** The log store under both models. */
@@ -90,7 +94,15 @@ export class Broker {
       for (const listener of early) broker.adopt(listener);
       if (options.amqp) {
         const { port, users, maxMessageBytes } = options.amqp;
-        broker.adopt(await startAmqpServer(queues, { host: options.amqp.host ?? host, port, users, maxMessageBytes }));
+        const amqp = await startAmqpServer(queues, { host: options.amqp.host ?? host, port, users, maxMessageBytes });
+        broker.adopt(amqp);
+        broker.alarm = new ResourceAlarm(memory ? undefined : dataDir, options.resourceLimits ?? {}, (reason) => {
+          if (reason) console.warn(`switchyard: resource alarm: ${reason}; blocking publishers`);
+          else console.warn('switchyard: resource alarm cleared; publishers unblocked');
+          amqp.setBlocked(reason);
+        });
+        await broker.alarm.check();
+        broker.alarm.start();
       }
       if (options.kafka) {
         const { port, advertisedHost, saslUsers, maxRequestBytes } = options.kafka;
@@ -133,6 +145,7 @@ export class Broker {
   }
 
   private async shutdown(): Promise<void> {
+    this.alarm?.stop();
     await Promise.allSettled(this.listeners.map((listener) => listener.close()));
     await this.queues.close();
     await this.streams.close();
