@@ -69,7 +69,7 @@ function latencyOf(measured: Measured): LatencySummary {
 }
 
 /** Turns a load's figures and the broker's usage into a table row. */
-export function toRow(target: Target, durability: string, measured: Measured, usage: Pick<ProcessUsage, 'cpuSeconds' | 'peakRssBytes'> | undefined): Row {
+function toRow(target: Target, durability: string, measured: Measured, usage: Pick<ProcessUsage, 'cpuSeconds' | 'peakRssBytes'> | undefined): Row {
   const latency = latencyOf(measured);
   const seconds = measured.seconds;
   return {

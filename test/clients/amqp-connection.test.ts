@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import amqp from 'amqplib';
 import { FrameType, MethodId } from '../../src/amqp/codec/index.js';
-import { RawConnection, startAmqpListener } from './amqp-support/broker.js';
+import { RawConnection, referenceUrl, startAmqpBroker, startAmqpListener, switchyardOnly, unique, type AmqpTestBroker } from './amqp-support/broker.js';
 import { amqplainResponse, connectionCloseOf, frames, methodsOf, openRawChannel, parseFrames } from './amqp-support/raw-client.js';
 
 type Listener = Awaited<ReturnType<typeof startAmqpListener>>;
@@ -17,9 +17,11 @@ async function startOk(port: number, mechanism: string, response: Buffer): Promi
 }
 
 describe('connection: handshake, authentication, tuning', () => {
-  let broker: Listener;
+  let broker: AmqpTestBroker;
   before(async () => {
-    broker = await startAmqpListener({ users: [{ username: 'guest', password: 'guest' }, { username: 'app', password: 's3cret' }], heartbeat: 30 });
+    broker = referenceUrl !== undefined
+      ? await startAmqpBroker()
+      : await startAmqpListener({ users: [{ username: 'guest', password: 'guest' }, { username: 'app', password: 's3cret' }], heartbeat: 30 });
   });
   after(() => broker.close());
 
@@ -41,13 +43,13 @@ describe('connection: handshake, authentication, tuning', () => {
     raw.close();
   });
 
-  it('accepts configured users over PLAIN and refuses a wrong password with 403', async () => {
+  it('accepts configured users over PLAIN and refuses a wrong password with 403', { skip: switchyardOnly('configured users') }, async () => {
     const conn = await amqp.connect(`amqp://app:s3cret@127.0.0.1:${broker.port}`);
     await conn.close();
     await assert.rejects(amqp.connect(`amqp://app:wrong@127.0.0.1:${broker.port}`), /ACCESS_REFUSED - Login was refused using authentication mechanism PLAIN/);
   });
 
-  it('accepts AMQPLAIN and offers the tune parameters', async () => {
+  it('accepts AMQPLAIN and offers the tune parameters', { skip: switchyardOnly('configured users and heartbeat') }, async () => {
     const raw = await startOk(broker.port, 'AMQPLAIN', amqplainResponse('app', 's3cret'));
     await raw.waitFor((r) => methodsOf(r).some((m) => m.method.id === MethodId.ConnectionTune));
     const tune = methodsOf(raw.received).find((m) => m.method.id === MethodId.ConnectionTune)!.method;
@@ -114,7 +116,7 @@ describe('connection: handshake, authentication, tuning', () => {
   });
 });
 
-describe('connection: limits, alarms and shutdown', () => {
+describe('connection: limits, alarms and shutdown', { skip: switchyardOnly('listener options, alarms and shutdown') }, () => {
   let broker: Listener;
   before(async () => {
     broker = await startAmqpListener({ maxMessageBytes: 1000 });
@@ -181,7 +183,7 @@ describe('connection: limits, alarms and shutdown', () => {
 
 describe('connection: a raw channel-level happy path', () => {
   it('channel.open-ok, qos-ok, flow-ok, access.request-ok and channel.close-ok come back in order', async () => {
-    const broker = await startAmqpListener();
+    const broker = await startAmqpBroker();
     const raw = await openRawChannel(broker.port);
     raw.write(
       frames((w) => {
@@ -208,19 +210,20 @@ describe('connection: a raw channel-level happy path', () => {
 
 describe('connection: backpressure', () => {
   it('stops pushing deliveries to a consumer that does not read, without losing any', async () => {
-    const broker = await startAmqpListener();
+    const broker = await startAmqpBroker();
     const conn = await amqp.connect(broker.url);
     const ch = await conn.createConfirmChannel();
-    await ch.assertQueue('firehose');
+    const firehose = unique('firehose');
+    await ch.assertQueue(firehose, { autoDelete: true });
     const body = Buffer.alloc(10_000, 1);
     const total = 4000;
-    for (let i = 0; i < total; i++) ch.sendToQueue('firehose', body);
+    for (let i = 0; i < total; i++) ch.sendToQueue(firehose, body);
     await ch.waitForConfirms();
     const raw = await openRawChannel(broker.port);
     raw.socket.pause();
-    raw.write(frames((w) => w.method(1, { id: MethodId.BasicConsume, args: { ticket: 0, queue: 'firehose', consumerTag: 'slow', noLocal: false, noAck: true, exclusive: false, nowait: false, arguments: {} } })));
+    raw.write(frames((w) => w.method(1, { id: MethodId.BasicConsume, args: { ticket: 0, queue: firehose, consumerTag: 'slow', noLocal: false, noAck: true, exclusive: false, nowait: false, arguments: {} } })));
     await new Promise((r) => setTimeout(r, 300));
-    const left = (await ch.checkQueue('firehose')).messageCount;
+    const left = (await ch.checkQueue(firehose)).messageCount;
     assert.ok(left > 0 && left < total, `deliveries paused with ${left} of ${total} still queued`);
     raw.close();
     await conn.close();

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Message } from 'amqplib';
 import { MethodId } from '../../src/amqp/codec/index.js';
-import { startAmqpBroker, type AmqpTestBroker } from './amqp-support/broker.js';
+import { type AmqpTestBroker, startAmqpBroker, unique } from './amqp-support/broker.js';
 
 /** Resolves with the next `count` deliveries of a consumer callback queue. */
 function collector(): { push(m: ConsumeMessage): void; next(count: number): Promise<ConsumeMessage[]> } {
@@ -41,11 +41,11 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
 
   it('publisher confirms ack every message once it is stored', async () => {
     const ch: ConfirmChannel = await conn.createConfirmChannel();
-    await ch.assertQueue('confirm-q', { durable: true });
+    await ch.assertQueue(unique('confirm-q'), { durable: true });
     const acked: number[] = [];
     const pending = Array.from({ length: 200 }, (_, i) =>
       new Promise<void>((resolve, reject) =>
-        ch.sendToQueue('confirm-q', Buffer.from(String(i)), { persistent: true }, (err) => {
+        ch.sendToQueue(unique('confirm-q'), Buffer.from(String(i)), { persistent: true }, (err) => {
           if (err) reject(err);
           else {
             acked.push(i);
@@ -57,21 +57,21 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
     await Promise.all(pending);
     await ch.waitForConfirms();
     assert.equal(acked.length, 200);
-    assert.equal((await ch.checkQueue('confirm-q')).messageCount, 200);
+    assert.equal((await ch.checkQueue(unique('confirm-q'))).messageCount, 200);
     await ch.close();
   });
 
   it('a mandatory unroutable message comes back as basic.return (312 NO_ROUTE) and is still confirmed', async () => {
     const ch = await conn.createConfirmChannel();
     const returned = new Promise<Message>((resolve) => ch.on('return', resolve));
-    await ch.assertExchange('ret.ex', 'direct');
-    const confirmed = new Promise<void>((resolve, reject) => ch.publish('ret.ex', 'no-such-key', Buffer.from('lost'), { mandatory: true }, (err) => (err ? reject(err) : resolve())));
+    await ch.assertExchange(unique('ret.ex'), 'direct');
+    const confirmed = new Promise<void>((resolve, reject) => ch.publish(unique('ret.ex'), 'no-such-key', Buffer.from('lost'), { mandatory: true }, (err) => (err ? reject(err) : resolve())));
     const msg = await returned;
     assert.equal(msg.content.toString(), 'lost');
     const fields = msg.fields as typeof msg.fields & { replyCode: number; replyText: string };
     assert.equal(fields.replyCode, 312);
     assert.equal(fields.replyText, 'NO_ROUTE');
-    assert.equal(msg.fields.exchange, 'ret.ex');
+    assert.equal(msg.fields.exchange, unique('ret.ex'));
     assert.equal(msg.fields.routingKey, 'no-such-key');
     await confirmed;
     await ch.close();
@@ -79,14 +79,14 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
 
   it('prefetch limits unacknowledged deliveries per consumer', async () => {
     const ch = await conn.createChannel();
-    await ch.assertQueue('prefetch-q');
-    for (let i = 0; i < 10; i++) ch.sendToQueue('prefetch-q', Buffer.from(String(i)));
+    await ch.assertQueue(unique('prefetch-q'));
+    for (let i = 0; i < 10; i++) ch.sendToQueue(unique('prefetch-q'), Buffer.from(String(i)));
     await ch.prefetch(3);
     const got = collector();
-    await ch.consume('prefetch-q', (m) => m && got.push(m));
+    await ch.consume(unique('prefetch-q'), (m) => m && got.push(m));
     const first = await got.next(3);
     await new Promise((r) => setTimeout(r, 100));
-    assert.equal((await ch.checkQueue('prefetch-q')).messageCount, 7, 'no more than 3 in flight');
+    assert.equal((await ch.checkQueue(unique('prefetch-q'))).messageCount, 7, 'no more than 3 in flight');
     ch.ack(first[2]!, true);
     const second = await got.next(3);
     assert.deepEqual(second.map((m) => m.content.toString()), ['3', '4', '5']);
@@ -95,10 +95,10 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
 
   it('nack with requeue puts messages back in order, marked redelivered', async () => {
     const ch = await conn.createChannel();
-    await ch.assertQueue('nack-q');
-    for (const b of ['a', 'b', 'c']) ch.sendToQueue('nack-q', Buffer.from(b));
+    await ch.assertQueue(unique('nack-q'));
+    for (const b of ['a', 'b', 'c']) ch.sendToQueue(unique('nack-q'), Buffer.from(b));
     const got = collector();
-    const { consumerTag } = await ch.consume('nack-q', (m) => m && got.push(m));
+    const { consumerTag } = await ch.consume(unique('nack-q'), (m) => m && got.push(m));
     const first = await got.next(3);
     assert.deepEqual(first.map((m) => m.fields.redelivered), [false, false, false]);
     ch.nack(first[2]!, true, true);
@@ -108,20 +108,20 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
     ch.reject(again[0]!, false);
     ch.ack(again[2]!, true);
     await ch.cancel(consumerTag);
-    assert.equal((await ch.checkQueue('nack-q')).messageCount, 0);
+    assert.equal((await ch.checkQueue(unique('nack-q'))).messageCount, 0);
     await ch.close();
   });
 
   it('closing a channel returns its unacknowledged messages to the queue', async () => {
     const ch = await conn.createChannel();
-    await ch.assertQueue('unacked-q');
-    ch.sendToQueue('unacked-q', Buffer.from('keep'));
+    await ch.assertQueue(unique('unacked-q'));
+    ch.sendToQueue(unique('unacked-q'), Buffer.from('keep'));
     const got = collector();
-    await ch.consume('unacked-q', (m) => m && got.push(m));
+    await ch.consume(unique('unacked-q'), (m) => m && got.push(m));
     await got.next(1);
     await ch.close();
     const ch2 = await conn.createChannel();
-    const msg = await ch2.get('unacked-q', { noAck: true });
+    const msg = await ch2.get(unique('unacked-q'), { noAck: true });
     assert.ok(msg);
     assert.equal(msg.content.toString(), 'keep');
     assert.equal(msg.fields.redelivered, true);
@@ -130,10 +130,10 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
 
   it('basic.recover redelivers unacknowledged messages', async () => {
     const ch = await conn.createChannel();
-    await ch.assertQueue('recover-q');
-    ch.sendToQueue('recover-q', Buffer.from('r'));
+    await ch.assertQueue(unique('recover-q'));
+    ch.sendToQueue(unique('recover-q'), Buffer.from('r'));
     const got = collector();
-    await ch.consume('recover-q', (m) => m && got.push(m));
+    await ch.consume(unique('recover-q'), (m) => m && got.push(m));
     await got.next(1);
     await ch.recover();
     const [again] = await got.next(1);
@@ -144,18 +144,18 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
 
   it('transactions apply publishes on commit and drop them on rollback', async () => {
     const ch = await conn.createChannel();
-    await ch.assertQueue('tx-q');
+    await ch.assertQueue(unique('tx-q'));
     // amqplib has no tx API; its generic RPC sends the tx methods (ids are (class << 16) | method, as in the spec).
     const rpc = (method: number, expect: number): Promise<unknown> =>
       (ch as unknown as { rpc(m: number, fields: object, e: number): Promise<unknown> }).rpc(method, {}, expect);
     await rpc(MethodId.TxSelect, MethodId.TxSelectOk);
-    ch.sendToQueue('tx-q', Buffer.from('committed'));
-    assert.equal((await ch.checkQueue('tx-q')).messageCount, 0, 'not visible before commit');
+    ch.sendToQueue(unique('tx-q'), Buffer.from('committed'));
+    assert.equal((await ch.checkQueue(unique('tx-q'))).messageCount, 0, 'not visible before commit');
     await rpc(MethodId.TxCommit, MethodId.TxCommitOk);
-    ch.sendToQueue('tx-q', Buffer.from('rolled-back'));
+    ch.sendToQueue(unique('tx-q'), Buffer.from('rolled-back'));
     await rpc(MethodId.TxRollback, MethodId.TxRollbackOk);
-    assert.equal((await ch.checkQueue('tx-q')).messageCount, 1);
-    const msg = await ch.get('tx-q', { noAck: true });
+    assert.equal((await ch.checkQueue(unique('tx-q'))).messageCount, 1);
+    const msg = await ch.get(unique('tx-q'), { noAck: true });
     assert.ok(msg);
     assert.equal(msg.content.toString(), 'committed');
     await ch.close();
@@ -163,14 +163,14 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
 
   it('a consumer is told when its queue is deleted (consumer_cancel_notify)', async () => {
     const ch: Channel = await conn.createChannel();
-    await ch.assertQueue('cancel-notify-q');
+    await ch.assertQueue(unique('cancel-notify-q'));
     let notify!: (m: ConsumeMessage | null) => void;
     const cancelled = new Promise<ConsumeMessage | null>((resolve) => (notify = resolve));
-    await ch.consume('cancel-notify-q', (m) => {
+    await ch.consume(unique('cancel-notify-q'), (m) => {
       if (m === null) notify(m);
     });
     const other = await conn.createChannel();
-    await other.deleteQueue('cancel-notify-q');
+    await other.deleteQueue(unique('cancel-notify-q'));
     assert.equal(await cancelled, null);
     await other.close();
     await ch.close();

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import amqp, { type ChannelModel } from 'amqplib';
 import { FrameType, MethodId } from '../../src/amqp/codec/index.js';
-import { RawConnection, startAmqpBroker, type AmqpTestBroker } from './amqp-support/broker.js';
+import { type AmqpTestBroker, RawConnection, startAmqpBroker, unique } from './amqp-support/broker.js';
 import { channelCloseOf, connectionCloseOf, frames, methodsOf, openRawChannel } from './amqp-support/raw-client.js';
 
 /** Asserts that `op` fails with a channel error of `code` whose text matches `text`. */
@@ -31,7 +31,7 @@ describe('errors: channel errors close the channel, not the connection', () => {
     ch.on('error', () => undefined);
     await rejectsWith(ch.checkQueue('missing'), 404, /NOT_FOUND - no queue 'missing' in vhost '\/'/);
     const ok = await conn.createChannel();
-    assert.equal((await ok.assertQueue('after-404')).queue, 'after-404');
+    assert.equal((await ok.assertQueue(unique('after-404'))).queue, unique('after-404'));
     await ok.close();
   });
 
@@ -47,8 +47,8 @@ describe('errors: channel errors close the channel, not the connection', () => {
   it('406 when redeclaring a queue with different arguments', async () => {
     const ch = await conn.createChannel();
     ch.on('error', () => undefined);
-    await ch.assertQueue('equiv-q', { durable: true });
-    await rejectsWith(ch.assertQueue('equiv-q', { durable: false }), 406, /PRECONDITION_FAILED - inequivalent arg 'durable'/);
+    await ch.assertQueue(unique('equiv-q'), { durable: true });
+    await rejectsWith(ch.assertQueue(unique('equiv-q'), { durable: false }), 406, /PRECONDITION_FAILED - inequivalent arg 'durable'/);
   });
 
   it('406 when acknowledging an unknown delivery tag', async () => {
@@ -62,12 +62,12 @@ describe('errors: channel errors close the channel, not the connection', () => {
 
   it('405 when another connection uses an exclusive queue', async () => {
     const owner = await conn.createChannel();
-    await owner.assertQueue('exclusive-q', { exclusive: true });
+    await owner.assertQueue(unique('exclusive-q'), { exclusive: true });
     const other = await amqp.connect(broker.url);
     try {
       const ch = await other.createChannel();
       ch.on('error', () => undefined);
-      await rejectsWith(ch.consume('exclusive-q', () => undefined), 405, /RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'exclusive-q'/);
+      await rejectsWith(ch.consume(unique('exclusive-q'), () => undefined), 405, new RegExp(`RESOURCE_LOCKED - cannot obtain exclusive access to locked queue '${unique('exclusive-q')}'`));
     } finally {
       await other.close();
     }
@@ -76,11 +76,11 @@ describe('errors: channel errors close the channel, not the connection', () => {
   it('an exclusive queue is deleted when its connection closes', async () => {
     const owner = await amqp.connect(broker.url);
     const ch = await owner.createChannel();
-    await ch.assertQueue('owned-q', { exclusive: true });
+    await ch.assertQueue(unique('owned-q'), { exclusive: true });
     await owner.close();
     const probe = await conn.createChannel();
     probe.on('error', () => undefined);
-    await rejectsWith(probe.checkQueue('owned-q'), 404, /no queue 'owned-q'/);
+    await rejectsWith(probe.checkQueue(unique('owned-q')), 404, new RegExp(`no queue '${unique('owned-q')}'`));
   });
 });
 
@@ -99,10 +99,10 @@ describe('errors: connection errors close only the offending connection', () => 
   /** Checks that an unrelated connection still declares, publishes and gets. */
   async function bystanderWorks(): Promise<void> {
     const ch = await bystander.createConfirmChannel();
-    await ch.assertQueue('bystander');
-    ch.sendToQueue('bystander', Buffer.from('still here'));
+    await ch.assertQueue(unique('bystander'));
+    ch.sendToQueue(unique('bystander'), Buffer.from('still here'));
     await ch.waitForConfirms();
-    const msg = await ch.get('bystander', { noAck: true });
+    const msg = await ch.get(unique('bystander'), { noAck: true });
     assert.ok(msg);
     assert.equal(msg.content.toString(), 'still here');
     await ch.close();

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import amqp from 'amqplib';
 import { METHOD_SPECS, MethodId, type AmqpMethod } from '../../src/amqp/codec/index.js';
 import { argumentOf } from '../amqp/arbitraries.js';
-import { startAmqpListener } from './amqp-support/broker.js';
+import { startAmqpListener, switchyardOnly } from './amqp-support/broker.js';
 import { frames, openRawChannel } from './amqp-support/raw-client.js';
 
 /** Any method of the spec with arbitrary arguments, mostly on the open channel 1, sometimes on 0 or an unopened one. */
@@ -18,7 +18,7 @@ const anyMethod = fc.constantFrom(...METHOD_SPECS).chain((spec) =>
   }),
 );
 
-describe('fuzz: arbitrary methods over a real socket', () => {
+describe('fuzz: arbitrary methods over a real socket', { skip: switchyardOnly('watches the server process for crashes') }, () => {
   let broker: Awaited<ReturnType<typeof startAmqpListener>>;
   const crashes: unknown[] = [];
   const onCrash = (error: unknown): void => {

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { startAmqpBroker, type AmqpTestBroker } from './amqp-support/broker.js';
+import { startAmqpBroker, unique, type AmqpTestBroker } from './amqp-support/broker.js';
 
 const PYTHON = '/usr/bin/python3';
 const pikaAvailable = spawnSync(PYTHON, ['-c', 'import pika']).status === 0;
@@ -10,7 +10,7 @@ const SCRIPT = new URL('./pika/scenarios.py', import.meta.url).pathname;
 /** Runs one pika scenario and parses the JSON line it prints. */
 function scenario<T>(url: string, name: string): Promise<T> {
   return new Promise((resolve, reject) => {
-    execFile(PYTHON, [SCRIPT, url, name], { timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(PYTHON, [SCRIPT, url, name, unique('')], { timeout: 30_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`pika scenario ${name} failed: ${err.message}\n${stderr}`));
       else resolve(JSON.parse(stdout.trim().split('\n').pop()!) as T);
     });

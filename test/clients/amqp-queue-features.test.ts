@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
-import { startAmqpBroker, type AmqpTestBroker } from './amqp-support/broker.js';
+import { type AmqpTestBroker, startAmqpBroker, unique } from './amqp-support/broker.js';
 
 /** Polls basic.get until a message arrives (TTL and dead-lettering happen in the background). */
 async function getEventually(ch: Channel, queue: string, timeoutMs = 5000): Promise<GetMessage> {
@@ -26,9 +26,9 @@ describe('amqplib: dead-lettering, TTL, length limits, delivery limits', () => {
     conn = await amqp.connect(broker.url);
     ch = await conn.createChannel();
     pub = await conn.createConfirmChannel();
-    await ch.assertExchange('dlx', 'fanout');
-    await ch.assertQueue('dead');
-    await ch.bindQueue('dead', 'dlx', '');
+    await ch.assertExchange(unique('dlx'), 'fanout');
+    await ch.assertQueue(unique('dead'));
+    await ch.bindQueue(unique('dead'), unique('dlx'), '');
   });
   after(async () => {
     await conn.close();
@@ -36,77 +36,77 @@ describe('amqplib: dead-lettering, TTL, length limits, delivery limits', () => {
   });
 
   it('a rejected message is dead-lettered with an x-death header', async () => {
-    await ch.assertQueue('work', { arguments: { 'x-dead-letter-exchange': 'dlx' } });
-    pub.sendToQueue('work', Buffer.from('bad'), { headers: { keep: 'me' } });
+    await ch.assertQueue(unique('work'), { arguments: { 'x-dead-letter-exchange': unique('dlx') } });
+    pub.sendToQueue(unique('work'), Buffer.from('bad'), { headers: { keep: 'me' } });
     await pub.waitForConfirms();
-    const msg = await ch.get('work');
+    const msg = await ch.get(unique('work'));
     assert.ok(msg);
     ch.reject(msg, false);
-    const dead = await getEventually(ch, 'dead');
+    const dead = await getEventually(ch, unique('dead'));
     assert.equal(dead.content.toString(), 'bad');
     assert.equal(dead.properties.headers?.keep, 'me');
     const deaths = dead.properties.headers?.['x-death'] as Death[];
     assert.equal(deaths.length, 1);
     assert.equal(deaths[0]!.reason, 'rejected');
-    assert.equal(deaths[0]!.queue, 'work');
+    assert.equal(deaths[0]!.queue, unique('work'));
     assert.equal(deaths[0]!.count, 1);
-    assert.deepEqual(deaths[0]!['routing-keys'], ['work']);
+    assert.deepEqual(deaths[0]!['routing-keys'], [unique('work')]);
     assert.equal(dead.properties.headers?.['x-first-death-reason'], 'rejected');
   });
 
   it('per-queue TTL expires messages into the dead-letter exchange', async () => {
-    await ch.assertQueue('ttl-q', { arguments: { 'x-message-ttl': 50, 'x-dead-letter-exchange': 'dlx' } });
-    pub.sendToQueue('ttl-q', Buffer.from('old'));
+    await ch.assertQueue(unique('ttl-q'), { arguments: { 'x-message-ttl': 50, 'x-dead-letter-exchange': unique('dlx') } });
+    pub.sendToQueue(unique('ttl-q'), Buffer.from('old'));
     await pub.waitForConfirms();
-    const dead = await getEventually(ch, 'dead');
+    const dead = await getEventually(ch, unique('dead'));
     assert.equal(dead.content.toString(), 'old');
     assert.equal((dead.properties.headers?.['x-death'] as Death[])[0]!.reason, 'expired');
-    assert.equal(await ch.get('ttl-q'), false);
+    assert.equal(await ch.get(unique('ttl-q')), false);
   });
 
   it('per-message expiration drops the message when it is due', async () => {
-    await ch.assertQueue('expiry-q');
-    pub.sendToQueue('expiry-q', Buffer.from('short'), { expiration: '30' });
-    pub.sendToQueue('expiry-q', Buffer.from('long'), { expiration: '60000' });
+    await ch.assertQueue(unique('expiry-q'));
+    pub.sendToQueue(unique('expiry-q'), Buffer.from('short'), { expiration: '30' });
+    pub.sendToQueue(unique('expiry-q'), Buffer.from('long'), { expiration: '60000' });
     await pub.waitForConfirms();
     await new Promise((r) => setTimeout(r, 100));
-    const msg = await ch.get('expiry-q', { noAck: true });
+    const msg = await ch.get(unique('expiry-q'), { noAck: true });
     assert.ok(msg);
     assert.equal(msg.content.toString(), 'long');
   });
 
   it('x-max-length drops the oldest messages (drop-head) into the dead-letter exchange', async () => {
-    await ch.assertQueue('maxlen-q', { arguments: { 'x-max-length': 2, 'x-dead-letter-exchange': 'dlx' } });
-    for (const b of ['1', '2', '3']) pub.sendToQueue('maxlen-q', Buffer.from(b));
+    await ch.assertQueue(unique('maxlen-q'), { arguments: { 'x-max-length': 2, 'x-dead-letter-exchange': unique('dlx') } });
+    for (const b of ['1', '2', '3']) pub.sendToQueue(unique('maxlen-q'), Buffer.from(b));
     await pub.waitForConfirms();
-    assert.equal((await ch.checkQueue('maxlen-q')).messageCount, 2);
-    const dead = await getEventually(ch, 'dead');
+    assert.equal((await ch.checkQueue(unique('maxlen-q'))).messageCount, 2);
+    const dead = await getEventually(ch, unique('dead'));
     assert.equal(dead.content.toString(), '1');
     assert.equal((dead.properties.headers?.['x-death'] as Death[])[0]!.reason, 'maxlen');
-    assert.equal((await ch.get('maxlen-q', { noAck: true }) as GetMessage).content.toString(), '2');
+    assert.equal((await ch.get(unique('maxlen-q'), { noAck: true }) as GetMessage).content.toString(), '2');
   });
 
   it('x-overflow reject-publish nacks the confirm of a message that does not fit', async () => {
-    await ch.assertQueue('reject-pub-q', { arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' } });
+    await ch.assertQueue(unique('reject-pub-q'), { arguments: { 'x-max-length': 1, 'x-overflow': 'reject-publish' } });
     const outcome = (body: string) =>
-      new Promise<boolean>((resolve) => pub.sendToQueue('reject-pub-q', Buffer.from(body), {}, (err) => resolve(err === null || err === undefined)));
+      new Promise<boolean>((resolve) => pub.sendToQueue(unique('reject-pub-q'), Buffer.from(body), {}, (err) => resolve(err === null || err === undefined)));
     assert.equal(await outcome('fits'), true);
     assert.equal(await outcome('refused'), false);
-    assert.equal((await ch.checkQueue('reject-pub-q')).messageCount, 1);
+    assert.equal((await ch.checkQueue(unique('reject-pub-q'))).messageCount, 1);
   });
 
   it('a quorum queue dead-letters a message after x-delivery-limit redeliveries', async () => {
-    await ch.assertQueue('limited-q', { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 1, 'x-dead-letter-exchange': 'dlx' } });
-    pub.sendToQueue('limited-q', Buffer.from('poison'));
+    await ch.assertQueue(unique('limited-q'), { durable: true, arguments: { 'x-queue-type': 'quorum', 'x-delivery-limit': 1, 'x-dead-letter-exchange': unique('dlx') } });
+    pub.sendToQueue(unique('limited-q'), Buffer.from('poison'));
     await pub.waitForConfirms();
     const consumer = await conn.createChannel();
     let deliveries = 0;
-    await consumer.consume('limited-q', (m) => {
+    await consumer.consume(unique('limited-q'), (m) => {
       if (!m) return;
       deliveries++;
       consumer.nack(m, false, true);
     });
-    const dead = await getEventually(ch, 'dead');
+    const dead = await getEventually(ch, unique('dead'));
     assert.equal(dead.content.toString(), 'poison');
     assert.equal((dead.properties.headers?.['x-death'] as Death[])[0]!.reason, 'delivery_limit');
     assert.equal(deliveries, 2, 'delivered once, redelivered once, then dead-lettered');

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AMQPChannelError, Connection, ConsumerStatus, type AsyncMessage, type ReturnedMessage } from 'rabbitmq-client';
-import { startAmqpBroker, type AmqpTestBroker } from './amqp-support/broker.js';
+import { type AmqpTestBroker, startAmqpBroker, unique } from './amqp-support/broker.js';
 
 describe('rabbitmq-client', () => {
   let broker: AmqpTestBroker;
@@ -22,11 +22,11 @@ describe('rabbitmq-client', () => {
     const done = new Promise<void>((resolve) => {
       const sub = rabbit.createConsumer(
         {
-          queue: 'rc-orders',
+          queue: unique('rc-orders'),
           queueOptions: { durable: true },
           qos: { prefetchCount: 2 },
-          exchanges: [{ exchange: 'rc-ex', type: 'topic' }],
-          queueBindings: [{ exchange: 'rc-ex', routingKey: 'order.*' }],
+          exchanges: [{ exchange: unique('rc-ex'), type: 'topic' }],
+          queueBindings: [{ exchange: unique('rc-ex'), routingKey: 'order.*' }],
         },
         (msg) => {
           received.push(msg);
@@ -40,8 +40,8 @@ describe('rabbitmq-client', () => {
       ready = new Promise((r) => sub.once('ready', r));
     });
     await ready;
-    const pub = rabbit.createPublisher({ confirm: true, exchanges: [{ exchange: 'rc-ex', type: 'topic' }] });
-    for (const id of [1, 2, 3]) await pub.send({ exchange: 'rc-ex', routingKey: 'order.created', headers: { id } }, { id });
+    const pub = rabbit.createPublisher({ confirm: true, exchanges: [{ exchange: unique('rc-ex'), type: 'topic' }] });
+    for (const id of [1, 2, 3]) await pub.send({ exchange: unique('rc-ex'), routingKey: 'order.created', headers: { id } }, { id });
     await done;
     assert.deepEqual(received.map((m) => m.body), [{ id: 1 }, { id: 2 }, { id: 3 }]);
     assert.deepEqual(received.map((m) => m.headers?.id), [1, 2, 3]);
@@ -50,12 +50,12 @@ describe('rabbitmq-client', () => {
   });
 
   it('requeued messages come back redelivered and in order', async () => {
-    await rabbit.queueDeclare({ queue: 'rc-requeue' });
+    await rabbit.queueDeclare({ queue: unique('rc-requeue') });
     const pub = rabbit.createPublisher({ confirm: true });
-    for (const b of ['a', 'b']) await pub.send('rc-requeue', b);
+    for (const b of ['a', 'b']) await pub.send(unique('rc-requeue'), b);
     const seen: [string, boolean][] = [];
     await new Promise<void>((resolve) => {
-      const sub = rabbit.createConsumer({ queue: 'rc-requeue', qos: { prefetchCount: 2 } }, (msg) => {
+      const sub = rabbit.createConsumer({ queue: unique('rc-requeue'), qos: { prefetchCount: 2 } }, (msg) => {
         seen.push([String(msg.body), msg.redelivered]);
         if (seen.length === 4) {
           resolve();
@@ -90,19 +90,19 @@ describe('rabbitmq-client', () => {
 
   it('basic.get and channel errors through a raw channel', async () => {
     const ch = await rabbit.acquire();
-    await ch.queueDeclare({ queue: 'rc-get', exclusive: true });
+    await ch.queueDeclare({ queue: unique('rc-get'), exclusive: true });
     await ch.confirmSelect();
-    await ch.basicPublish({ routingKey: 'rc-get' }, 'one');
-    const msg = await ch.basicGet({ queue: 'rc-get', noAck: true });
+    await ch.basicPublish({ routingKey: unique('rc-get') }, 'one');
+    const msg = await ch.basicGet({ queue: unique('rc-get'), noAck: true });
     assert.equal(msg?.body, 'one');
-    assert.equal(await ch.basicGet({ queue: 'rc-get' }), undefined);
+    assert.equal(await ch.basicGet({ queue: unique('rc-get') }), undefined);
     await assert.rejects(ch.queueDeclare({ queue: 'rc-missing', passive: true }), (err: AMQPChannelError) => {
       assert.equal(err.code, 'NOT_FOUND');
       assert.match(err.message, /no queue 'rc-missing' in vhost '\/'/);
       return true;
     });
     const again = await rabbit.acquire();
-    assert.equal((await again.queueDeclare({ queue: 'rc-after-error' })).queue, 'rc-after-error');
+    assert.equal((await again.queueDeclare({ queue: unique('rc-after-error') })).queue, unique('rc-after-error'));
     await again.close();
   });
 });

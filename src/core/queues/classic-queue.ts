@@ -20,7 +20,6 @@ export function laneLogName(logName: string, lane: number): string {
 /** A classic or quorum queue. */
 export class ClassicQueue extends BrokerQueue {
   private lanes: Lane[] = [];
-  private pendingBytes = 0;
   /** Body bytes of stored unsettled messages. */
   private storedBytes = 0;
   /** Body bytes of messages out for delivery. */
@@ -56,6 +55,13 @@ export class ClassicQueue extends BrokerQueue {
     return n;
   }
 
+  /** Body bytes of the messages being appended that count as ready. */
+  private get pendingBytes(): number {
+    let n = 0;
+    for (const lane of this.lanes) n += lane.pendingBytes;
+    return n;
+  }
+
   /** Ready messages already stored (pending appends excluded). */
   private get storedReadyCount(): number {
     let n = 0;
@@ -82,10 +88,10 @@ export class ClassicQueue extends BrokerQueue {
       return { rejected: true };
     }
     const lane = this.laneFor(content);
-    this.pendingBytes += size;
-    const stored = lane.append(encodeBatch([record])).then(
+    const stored = lane.append(
+      encodeBatch([record]),
+      size,
       (result) => {
-        this.pendingBytes -= size;
         if (this.deleted) return;
         this.storedBytes += size;
         const expiresAt = expiryTime(content.properties, Date.now(), this.settings.messageTtl);
@@ -95,25 +101,34 @@ export class ClassicQueue extends BrokerQueue {
         if (message.expiresAt !== Infinity) this.armExpiry(message.expiresAt);
         if (this.settings.overflow === 'drop-head' && this.isOverLimit()) this.enforceLimits();
       },
-      (err: unknown) => {
-        lane.appendFailed();
-        this.pendingBytes -= size;
-        if (!this.deleted) throw err;
-      },
+      this.appendFailed,
     );
     return { rejected: false, stored };
   }
 
+  /**
+   * basic.get. A message routed here before the call counts even while its append is in progress:
+   * when no stored message comes before it, the get waits (once) for those appends to land.
+   */
   async get(noAck: boolean): Promise<QueuedMessage | undefined> {
     this.touch();
+    let waited = false;
     for (;;) {
       if (this.deleted) return undefined;
       const next = this.nextReady();
-      if (next === undefined) return undefined;
       if (next instanceof Lane) {
         await next.whenLoaded();
         continue;
       }
+      if (!waited) {
+        const landing = this.appendsAbove(next === undefined ? -1 : next[0].index);
+        if (landing !== undefined) {
+          waited = true;
+          await landing;
+          continue;
+        }
+      }
+      if (next === undefined) return undefined;
       const [lane, message] = next;
       if (message.expiresAt < Date.now()) {
         this.expire(lane, message);
@@ -153,6 +168,7 @@ export class ClassicQueue extends BrokerQueue {
     this.hooks.deadLetter(this, message, 'rejected');
   }
 
+  /** Counts the messages still being appended as ready: purged as they land. */
   purge(): number {
     let purged = 0;
     for (const lane of this.lanes) purged += lane.purgeReady();
@@ -168,7 +184,26 @@ export class ClassicQueue extends BrokerQueue {
 
   async release(deleteLogs: boolean): Promise<void> {
     clearTimeout(this.expiryTimer);
-    await Promise.all(this.lanes.map((lane) => (deleteLogs ? lane.log.delete() : lane.log.close())));
+    await Promise.all(this.lanes.map((lane) => lane.release(deleteLogs)));
+  }
+
+  /** A failed append is the publisher's error, unless the queue is gone (its logs are closed). */
+  private readonly appendFailed = (err: unknown): void => {
+    if (!this.deleted) throw err;
+  };
+
+  /**
+   * Resolves once the appends in progress in lanes of priority above `index` have landed (every lane
+   * for -1): their messages come before any stored one below. Undefined if there is none.
+   */
+  private appendsAbove(index: number): Promise<unknown> | undefined {
+    let landing: Promise<void>[] | undefined;
+    for (let i = this.lanes.length - 1; i > index; i--) {
+      const appended = this.lanes[i].whenAppended();
+      if (appended !== undefined) (landing ??= []).push(appended);
+    }
+    if (landing === undefined) return undefined;
+    return landing.length === 1 ? landing[0] : Promise.all(landing);
   }
 
   /**

@@ -19,6 +19,8 @@ const WINDOW_MESSAGES = 1024;
 const WINDOW_BYTES = 4 * 1024 * 1024;
 const READ_BYTES = 256 * 1024;
 
+function noop(): void {}
+
 /** Turns a stored record into a queued message (expiry and redelivered flag depend on the queue). */
 export type MessageFactory = (record: DecodedRecord, lane: number) => QueuedMessage;
 
@@ -34,13 +36,24 @@ export class Lane {
   /** Offsets delivered and not yet settled or returned. */
   readonly inflight = new Set<number>();
   /**
-   * Offset after the last message whose append the queue has processed. The log may already hold
+   * Offset after the last message whose append the lane has processed. The log may already hold
    * later messages whose acknowledgements are still on their way; those are offered by the queue
    * as they arrive rather than read back.
    */
   private tail: number;
-  /** Appends issued whose acknowledgement the queue has not processed yet. */
+  /** Appends issued so far: an append's sequence number is this count before it. */
+  private issued = 0;
+  /** Appends numbered below this mark were covered by a purge: they are settled as they land. */
+  private purgedBefore = 0;
+  /** Appends issued whose outcome the lane has not processed yet, and their body bytes. */
   private pending = 0;
+  private pendingBytesTotal = 0;
+  /** Of those, the ones a purge covered, and their body bytes. */
+  private doomed = 0;
+  private doomedBytes = 0;
+  /** The latest append's outcome; a log acknowledges appends in order, so every earlier one is processed first. */
+  private lastAppend: Promise<void> = Promise.resolve();
+  private released = false;
 
   constructor(
     readonly index: number,
@@ -59,20 +72,48 @@ export class Lane {
     return Math.max(0, this.log.unsettledCount - this.inflight.size - unprocessed);
   }
 
-  /** Messages being appended (counted as ready by the queue). */
+  /** Messages being appended and not covered by a purge (counted as ready by the queue). */
   get pendingCount(): number {
-    return this.pending;
+    return this.pending - this.doomed;
   }
 
-  /** Appends one message batch; the queue then calls offerAppended (or appendFailed). */
-  append(batch: Buffer): Promise<AppendResult> {
+  /** Body bytes of the messages counted by pendingCount. */
+  get pendingBytes(): number {
+    return this.pendingBytesTotal - this.doomedBytes;
+  }
+
+  /**
+   * Appends one message batch of `bytes` body bytes. Once it is stored, `stored` gets its result
+   * (then the queue calls offerAppended), unless a purge issued meanwhile covered it: it is then
+   * settled here. If the append fails, `failed` gets the error.
+   */
+  append(batch: Buffer, bytes: number, stored: (result: AppendResult) => void, failed: (err: unknown) => void): Promise<void> {
+    const seq = this.issued++;
     this.pending++;
-    return this.log.publish(batch);
+    this.pendingBytesTotal += bytes;
+    const outcome = this.log.publish(batch).then(
+      (result) => {
+        this.processed(seq, bytes);
+        if (result.lastOffset >= this.tail) this.tail = result.lastOffset + 1;
+        if (seq < this.purgedBefore) this.settlePurged(result.baseOffset);
+        else stored(result);
+      },
+      (err: unknown) => {
+        this.processed(seq, bytes);
+        failed(err);
+      },
+    );
+    this.lastAppend = outcome;
+    return outcome;
   }
 
-  /** An append failed: it is no longer pending. */
-  appendFailed(): void {
-    this.pending--;
+  /**
+   * Resolves once every append issued so far that still counts as ready has been processed (never
+   * rejects); undefined if there is none to wait for.
+   */
+  whenAppended(): Promise<void> | undefined {
+    if (this.pending === this.doomed) return undefined;
+    return this.lastAppend.then(noop, noop);
   }
 
   /** Ready messages held in memory (window and returned messages). */
@@ -140,8 +181,6 @@ export class Lane {
    * (so it is delivered without being read back), otherwise left for the reader.
    */
   offerAppended(message: QueuedMessage): void {
-    this.pending--;
-    if (message.offset >= this.tail) this.tail = message.offset + 1;
     if (this.loading || this.readPos !== message.offset) return;
     if (this.window.length - this.head >= WINDOW_MESSAGES || this.windowBytes >= WINDOW_BYTES) return;
     this.window.push(message);
@@ -149,26 +188,41 @@ export class Lane {
     this.readPos = message.offset + 1;
   }
 
-  /** Settles every ready message (purge); returns how many. */
+  /**
+   * Settles every ready message (purge), those still being appended included: they are settled as
+   * they land. Returns how many (the ready count just before).
+   */
   purgeReady(): number {
+    const purged = this.storedReadyCount + this.pendingCount;
+    this.purgedBefore = this.issued;
+    this.doomed = this.pending;
+    this.doomedBytes = this.pendingBytesTotal;
     this.requeued.length = 0;
     this.window = [];
     this.head = 0;
     this.windowBytes = 0;
-    if (this.inflight.size === 0) return this.log.purge();
-    let purged = 0;
+    if (this.inflight.size === 0) {
+      this.log.purge();
+      return purged;
+    }
     const batch: number[] = [];
     for (let o = this.log.nextUnsettled(0); o !== undefined; o = this.log.nextUnsettled(o + 1)) {
       if (this.inflight.has(o)) continue;
       batch.push(o);
       if (batch.length === 4096) {
         this.log.settle(batch, 'purged');
-        purged += batch.length;
         batch.length = 0;
       }
     }
     this.log.settle(batch, 'purged');
-    return purged + batch.length;
+    return purged;
+  }
+
+  /** Closes (or deletes) the lane's log once the appends in progress are processed. */
+  async release(deleteLog: boolean): Promise<void> {
+    await this.lastAppend.then(noop, noop);
+    this.released = true;
+    await (deleteLog ? this.log.delete() : this.log.close());
   }
 
   /** Every ready message from the start of the log, for recovery scans (bounded memory: one read at a time). */
@@ -180,6 +234,22 @@ export class Lane {
       for (const message of messages) yield message;
       pos = this.log.nextUnsettled(next);
     }
+  }
+
+  /** Bookkeeping for a processed append (stored or failed). */
+  private processed(seq: number, bytes: number): void {
+    this.pending--;
+    this.pendingBytesTotal -= bytes;
+    if (seq < this.purgedBefore) {
+      this.doomed--;
+      this.doomedBytes -= bytes;
+    }
+  }
+
+  /** Settles a message that landed after a purge covering it (the reader skips past it). */
+  private settlePurged(offset: number): void {
+    if (!this.loading && this.readPos === offset) this.readPos = offset + 1;
+    if (!this.released) this.log.settle([offset], 'purged');
   }
 
   private remove(message: QueuedMessage): void {

@@ -13,8 +13,30 @@ export interface AmqpTestBroker {
   close(): Promise<void>;
 }
 
-/** The full broker (file storage in a temporary directory) with its AMQP listener. */
+/**
+ * A real RabbitMQ to run the scenarios against instead of Switchyard (differential mode), from
+ * `AMQP_REFERENCE_URL`; undefined when the suite tests Switchyard.
+ */
+export const referenceUrl: string | undefined = process.env.AMQP_REFERENCE_URL || undefined;
+
+/** A `skip` option for tests that need Switchyard itself: false normally, the reason in reference mode. */
+export function switchyardOnly(why: string): string | false {
+  return referenceUrl === undefined ? false : `needs Switchyard (${why}); AMQP_REFERENCE_URL is set`;
+}
+
+const runSuffix = `-${process.pid.toString(36)}${Date.now().toString(36).slice(-5)}`;
+
+/**
+ * `name` made unique to this test run, so that queues and exchanges left on a long-lived reference broker
+ * by earlier runs do not collide. Unchanged against Switchyard (each test starts its own broker).
+ */
+export function unique(name: string): string {
+  return referenceUrl === undefined ? name : name + runSuffix;
+}
+
+/** The full broker (file storage in a temporary directory) with its AMQP listener, or the reference broker. */
 export async function startAmqpBroker(): Promise<AmqpTestBroker> {
+  if (referenceUrl !== undefined) return { url: referenceUrl, port: Number(new URL(referenceUrl).port || 5672), close: async () => undefined };
   const test = await startTestBroker();
   const port = Number(new URL(test.amqpUrl).port);
   return { url: test.amqpUrl, port, close: () => test.close() };
