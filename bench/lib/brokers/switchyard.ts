@@ -10,12 +10,22 @@ import type { BrokerHandle } from './types.js';
 /** Root of the repository (where src/cli/run.ts lives). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
-const SERVE = ['--import', 'tsx', 'src/cli/run.ts', 'serve'];
+/** The broker runs compiled, as users run it (`npm start`), not through a TypeScript loader. */
+const SERVE = ['dist/src/cli/run.js', 'serve'];
 
+let built = false;
 let nullStorage: boolean | undefined;
+
+/** Compiles the broker once per suite run, so the figures are those of the current sources. */
+function ensureBuilt(): void {
+  if (built) return;
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', '.'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  built = true;
+}
 
 /** Whether `serve --help` offers a null storage mode (`--storage null`); asked once. */
 export function hasNullStorage(): boolean {
+  ensureBuilt();
   nullStorage ??= askNullStorage();
   return nullStorage;
 }
@@ -37,6 +47,7 @@ const DURABILITY: Record<string, string> = {
 
 /** Starts `switchyard serve` with its own temp data dir and free loopback ports; resolves once /api/health is 200. */
 export async function startSwitchyard(fsync: 'batch' | 'never'): Promise<BrokerHandle> {
+  ensureBuilt();
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-switchyard-'));
   const [amqp, kafka, http] = [await freePort(), await freePort(), await freePort()];
   const storage = fsync === 'never' && hasNullStorage() ? ['--storage', 'null'] : ['--fsync', fsync];
