@@ -5,6 +5,18 @@ export const ADMIN_OPTIONS = {
   server: { type: 'string' },
 } as const;
 
+/** Options every admin command has besides its own: --server and --help. */
+export const COMMON_OPTIONS = {
+  ...ADMIN_OPTIONS,
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The value of a required string flag, URL-encoded for a path segment; throws a clear error when absent. */
+export function requiredSegment(flag: string, value: string | undefined): string {
+  if (!value) throw new Error(`--${flag} is required for this action`);
+  return encodeURIComponent(value);
+}
+
 /** Help text for the admin options. */
 export const ADMIN_OPTIONS_HELP = `  --server URL             the broker's admin API  SWITCHYARD_ADMIN_URL (http://127.0.0.1:$SWITCHYARD_HTTP_PORT, port 15672)`;
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, adminUrl, callAdmin, formatTable } from './admin-client.js';
+import { COMMON_OPTIONS, ADMIN_OPTIONS_HELP, requiredSegment, adminUrl, callAdmin, formatTable } from './admin-client.js';
 
 /** Help text of `switchyard groups`, shaped like kafka-consumer-groups.sh. */
 export const GROUPS_HELP = `Usage: switchyard groups <action> [options]
@@ -48,7 +48,7 @@ export async function groupsCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...ADMIN_OPTIONS,
+      ...COMMON_OPTIONS,
       list: { type: 'boolean' },
       describe: { type: 'boolean' },
       'reset-offsets': { type: 'boolean' },
@@ -62,16 +62,12 @@ export async function groupsCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
       'to-offset': { type: 'string' },
       'shift-by': { type: 'string' },
       execute: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) return GROUPS_HELP;
   const base = adminUrl(values.server, env);
-  const group = () => {
-    if (!values.group) throw new Error('--group is required for this action');
-    return encodeURIComponent(values.group);
-  };
+  const group = () => requiredSegment('group', values.group);
   if (values.list) {
     const groups = await callAdmin<{ groupId: string; state: string; protocolType: string; members: number }[]>(base, 'GET', '/api/groups');
     return formatTable(['GROUP', 'STATE', 'PROTOCOL-TYPE', 'MEMBERS'], groups.map((g) => [g.groupId, g.state, g.protocolType, g.members]));

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ADMIN_OPTIONS, ADMIN_OPTIONS_HELP, adminUrl, callAdmin, formatTable } from './admin-client.js';
+import { COMMON_OPTIONS, ADMIN_OPTIONS_HELP, requiredSegment, adminUrl, callAdmin, formatTable } from './admin-client.js';
 
 /** Help text of `switchyard topics`, shaped like kafka-topics.sh. */
 export const TOPICS_HELP = `Usage: switchyard topics <action> [options]
@@ -34,7 +34,7 @@ export async function topicsCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   const { values } = parseArgs({
     args: argv,
     options: {
-      ...ADMIN_OPTIONS,
+      ...COMMON_OPTIONS,
       list: { type: 'boolean' },
       describe: { type: 'boolean' },
       create: { type: 'boolean' },
@@ -43,16 +43,12 @@ export async function topicsCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
       topic: { type: 'string' },
       partitions: { type: 'string' },
       config: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) return TOPICS_HELP;
   const base = adminUrl(values.server, env);
-  const topic = () => {
-    if (!values.topic) throw new Error('--topic is required for this action');
-    return encodeURIComponent(values.topic);
-  };
+  const topic = () => requiredSegment('topic', values.topic);
   if (values.list) {
     const topics = await callAdmin<TopicListing[]>(base, 'GET', '/api/topics');
     return topics.map((t) => t.name).join('\n');
