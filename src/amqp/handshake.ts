@@ -126,9 +126,8 @@ export class Handshake {
 
   private tune(frameMax: number, channelMax: number, heartbeat: number): { error: CloseReason } | undefined {
     const { settings } = this;
-    if (frameMax !== 0 && frameMax < FRAME_MIN_SIZE) return notAllowed(`frame_max=${frameMax} < ${FRAME_MIN_SIZE} min size`);
-    if (frameMax > settings.frameMax) return notAllowed(`frame_max=${frameMax} > ${settings.frameMax} max size`);
-    if (channelMax > settings.channelMax) return notAllowed(`channel_max=${channelMax} > ${settings.channelMax} max size`);
+    const refused = negotiationError('frame_max', frameMax, FRAME_MIN_SIZE, settings.frameMax) ?? negotiationError('channel_max', channelMax, 0, settings.channelMax);
+    if (refused !== undefined) return notAllowed(refused);
     this.tuned = { frameMax: frameMax || settings.frameMax, channelMax: channelMax || settings.channelMax, heartbeat };
     this.step = 'open';
     return undefined;
@@ -149,6 +148,16 @@ export class Handshake {
     this.out.frames.method(0, method);
     this.out.schedule();
   }
+}
+
+/**
+ * Why a tune-ok value is refused, as RabbitMQ words it: below the minimum, or above the server's limit,
+ * where 0 (no limit) is above any limit the server offered.
+ */
+function negotiationError(field: string, value: number, min: number, max: number): string | undefined {
+  if (value !== 0 && value < min) return `negotiated ${field} = ${value} is lower than the minimum allowed value (${min})`;
+  if (max !== 0 && (value === 0 || value > max)) return `negotiated ${field} = ${value === 0 ? '0 (no limit)' : value} is higher than the maximum allowed value (${max})`;
+  return undefined;
 }
 
 function refuse(message: string): { error: CloseReason } {

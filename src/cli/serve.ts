@@ -17,6 +17,11 @@ Options (each also readable from the environment variable shown):
   --fsync MODE             always | batch | never              SWITCHYARD_FSYNC          (batch)
                            batch: acknowledge after one fdatasync shared by every write in its window;
                            always: one fdatasync per write; never: after the write alone (unsafe on power loss)
+  --user NAME:PASSWORD     an AMQP user (repeat for more)      SWITCHYARD_USERS (comma-separated)
+                           without any, the user guest/guest may connect from loopback only
+  --kafka-sasl             Kafka clients must log in (SASL PLAIN or SCRAM-SHA-256) as one of the users
+                                                               SWITCHYARD_KAFKA_SASL=true
+  --max-message-bytes N    largest AMQP message accepted       SWITCHYARD_MAX_MESSAGE_BYTES (134217728)
   -h, --help               show this help
 `;
 
@@ -34,23 +39,51 @@ export function serveOptions(argv: string[], env: NodeJS.ProcessEnv): BrokerOpti
       'http-port': { type: 'string' },
       'advertised-host': { type: 'string' },
       fsync: { type: 'string' },
+      user: { type: 'string', multiple: true },
+      'kafka-sasl': { type: 'boolean' },
+      'max-message-bytes': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) return 'help';
-  const setting = (flag: keyof typeof values, variable: string) => (values[flag] as string | undefined) ?? env[variable];
+  const setting = (flag: 'data-dir' | 'host' | 'amqp-port' | 'kafka-port' | 'http-port' | 'advertised-host' | 'fsync' | 'max-message-bytes', variable: string) =>
+    values[flag] ?? env[variable];
   const fsync = (setting('fsync', 'SWITCHYARD_FSYNC') ?? 'batch') as FsyncMode;
   if (!FSYNC_MODES.includes(fsync)) throw new Error(`--fsync must be one of ${FSYNC_MODES.join(', ')}, not '${fsync}'`);
   const advertisedHost = setting('advertised-host', 'SWITCHYARD_ADVERTISED_HOST');
+  const users = parseUsers(values.user ?? env.SWITCHYARD_USERS?.split(',').filter(Boolean) ?? []);
+  const kafkaSasl = values['kafka-sasl'] === true || env.SWITCHYARD_KAFKA_SASL === 'true';
+  if (kafkaSasl && users.length === 0) throw new Error('--kafka-sasl needs at least one --user');
+  const maxMessageText = setting('max-message-bytes', 'SWITCHYARD_MAX_MESSAGE_BYTES');
+  const maxMessageBytes = maxMessageText === undefined ? undefined : Number(maxMessageText);
+  if (maxMessageBytes !== undefined && !(Number.isSafeInteger(maxMessageBytes) && maxMessageBytes > 0)) {
+    throw new Error(`--max-message-bytes must be a whole number of bytes, not '${maxMessageText}'`);
+  }
   return {
     dataDir: setting('data-dir', 'SWITCHYARD_DATA_DIR') ?? 'data',
     host: setting('host', 'SWITCHYARD_HOST') ?? '127.0.0.1',
     fsync,
-    amqp: { port: portSetting('--amqp-port', setting('amqp-port', 'SWITCHYARD_AMQP_PORT'), 5672) },
-    kafka: { port: portSetting('--kafka-port', setting('kafka-port', 'SWITCHYARD_KAFKA_PORT'), 9092), advertisedHost },
+    amqp: {
+      port: portSetting('--amqp-port', setting('amqp-port', 'SWITCHYARD_AMQP_PORT'), 5672),
+      users: users.length > 0 ? users : undefined,
+      maxMessageBytes,
+    },
+    kafka: {
+      port: portSetting('--kafka-port', setting('kafka-port', 'SWITCHYARD_KAFKA_PORT'), 9092),
+      advertisedHost,
+      saslUsers: kafkaSasl ? users : undefined,
+    },
     http: { port: portSetting('--http-port', setting('http-port', 'SWITCHYARD_HTTP_PORT'), 15672) },
   };
+}
+
+function parseUsers(pairs: string[]): { username: string; password: string }[] {
+  return pairs.map((pair) => {
+    const colon = pair.indexOf(':');
+    if (colon <= 0) throw new Error(`a user is NAME:PASSWORD, not '${pair}'`);
+    return { username: pair.slice(0, colon), password: pair.slice(colon + 1) };
+  });
 }
 
 function portSetting(name: string, text: string | undefined, fallback: number): number {

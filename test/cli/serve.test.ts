@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import amqp from 'amqplib';
+import { Kafka, logLevel } from 'kafkajs';
 import { serveOptions } from '../../src/cli/serve.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
@@ -84,6 +86,28 @@ describe('switchyard serve', () => {
     }
   });
 
+  it('authenticates AMQP and Kafka clients against the users it is given', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
+    try {
+      const { child, addresses } = await startServe(['--data-dir', dataDir, '--amqp-port', '0', '--kafka-port', '0', '--http-port', '0', '--user', 'alice:s3cret', '--kafka-sasl']);
+      const connection = await amqp.connect(`amqp://alice:s3cret@127.0.0.1:${addresses.amqp.port}`);
+      await connection.close();
+      await assert.rejects(amqp.connect(`amqp://guest:guest@127.0.0.1:${addresses.amqp.port}`), /ACCESS_REFUSED|403/);
+      const brokers = [`127.0.0.1:${addresses.kafka.port}`];
+      const admin = new Kafka({ brokers, logLevel: logLevel.NOTHING, sasl: { mechanism: 'scram-sha-256', username: 'alice', password: 's3cret' } }).admin();
+      await admin.connect();
+      assert.ok(Array.isArray(await admin.listTopics()));
+      await admin.disconnect();
+      const intruder = new Kafka({ brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'alice', password: 'wrong' } }).admin();
+      await assert.rejects(intruder.connect(), /SASL|authentication/i);
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      assert.equal((await exited)[0], 0);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('prints help and rejects bad settings with a clear message', () => {
     const help = spawnSync(process.execPath, [...CLI, 'serve', '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
@@ -110,5 +134,12 @@ describe('serve options', () => {
     assert.equal(mixed.kafka?.port, 19092);
     assert.equal(mixed.amqp?.port, 25672);
     assert.throws(() => serveOptions(['--http-port', '70000'], {}), /--http-port must be a port number/);
+    const secured = serveOptions([], { SWITCHYARD_USERS: 'a:1,b:x:y', SWITCHYARD_KAFKA_SASL: 'true', SWITCHYARD_MAX_MESSAGE_BYTES: '1024' });
+    if (secured === 'help') return assert.fail('unexpected help');
+    assert.deepEqual(secured.amqp?.users, [{ username: 'a', password: '1' }, { username: 'b', password: 'x:y' }]);
+    assert.deepEqual(secured.kafka?.saslUsers, secured.amqp?.users);
+    assert.equal(secured.amqp?.maxMessageBytes, 1024);
+    assert.throws(() => serveOptions(['--kafka-sasl'], {}), /needs at least one --user/);
+    assert.throws(() => serveOptions(['--user', 'nobody'], {}), /NAME:PASSWORD/);
   });
 });
