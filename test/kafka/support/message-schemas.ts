@@ -5,19 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { KafkaReader } from '../../../src/kafka/codec/reader.js';
 import { KafkaWriter } from '../../../src/kafka/codec/writer.js';
+import type { FieldSpec } from '../../../scripts/kafka-codegen/schema.js';
 
-/** One field of a schema. */
-export interface FieldSchema {
-  name: string;
-  type: string;
-  versions?: string;
-  nullableVersions?: string;
-  taggedVersions?: string;
-  flexibleVersions?: string;
-  tag?: number;
-  default?: string | number | boolean;
-  fields?: FieldSchema[];
-}
+/** One field of a schema (the generator's own type). */
+export type FieldSchema = FieldSpec;
 
 /** One message schema with the versions its codec serves. */
 export interface MessageSchema {
