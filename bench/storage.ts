@@ -5,10 +5,13 @@
  * window of CONCURRENCY records; never: one writev per window, no sync).
  *
  * CPU time per append (user + system, all threads of this process) is shown too: unlike
- * throughput, it hardly depends on what else the machine is running.
+ * throughput, it hardly depends on what else the machine is running. The split columns give CPU,
+ * write and fdatasync time as percentages of wall time (write and sync time are summed over the
+ * calls, so overlapping calls can add up to more than the wall time).
  *
  * Each measurement is repeated ROUNDS times, raw and engine alternating so that load from other
- * processes hits both alike; the table shows medians.
+ * processes hits both alike; the table shows medians. A full garbage collection runs before each
+ * timed run, so that the inputs of earlier runs are not collected inside the next one's window.
  *
  * Usage: npm run bench:storage   (SWITCHYARD_BENCH_COUNT=<appends per mode>, default 20000;
  *        SWITCHYARD_BENCH_ROUNDS, default 3)
@@ -16,6 +19,8 @@
 import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { FileLogStore } from '../src/storage/file/file-log-store.js';
 import type { FilePartitionLog } from '../src/storage/file/file-partition-log.js';
 import { encodeBatch } from '../src/storage/record-batch.js';
@@ -28,6 +33,10 @@ const ROUNDS = Number(process.env.SWITCHYARD_BENCH_ROUNDS ?? 3);
 const CONCURRENCY = 256;
 const VALUE = Buffer.alloc(1024, 'x');
 
+setFlagsFromString('--expose-gc');
+/** A full garbage collection (exposed at run time: the npm script passes no V8 flags). */
+const collectGarbage = runInNewContext('gc') as () => void;
+
 interface Measured {
   appends: number;
   seconds: number;
@@ -35,6 +44,9 @@ interface Measured {
   cpuSeconds: number;
   bytes: number;
   fsyncs?: number;
+  /** Milliseconds spent in writes and in fdatasyncs of appended data. */
+  writeMs: number;
+  syncMs: number;
 }
 
 /** Wall-clock and CPU seconds since `since`. */
@@ -43,7 +55,9 @@ function elapsed(since: { wall: bigint; cpu: NodeJS.CpuUsage }): { seconds: numb
   return { seconds: Number(process.hrtime.bigint() - since.wall) / 1e9, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
+/** The starting point of a timed run, after a full collection of earlier runs' garbage. */
 function now(): { wall: bigint; cpu: NodeJS.CpuUsage } {
+  collectGarbage();
   return { wall: process.hrtime.bigint(), cpu: process.cpuUsage() };
 }
 
@@ -63,9 +77,9 @@ async function engine(dir: string, fsync: FsyncMode, count: number): Promise<Mea
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const time = elapsed(started);
-  const fsyncs = log.stats.fsyncs;
+  const { fsyncs, writeMs, syncMs } = log.stats;
   await store.close();
-  return { appends: count, ...time, bytes: inputs.reduce((n, b) => n + b.length, 0), fsyncs };
+  return { appends: count, ...time, bytes: inputs.reduce((n, b) => n + b.length, 0), fsyncs, writeMs, syncMs };
 }
 
 async function raw(dir: string, fsync: FsyncMode, count: number): Promise<Measured> {
@@ -73,15 +87,23 @@ async function raw(dir: string, fsync: FsyncMode, count: number): Promise<Measur
   const inputs = batches(count);
   const window = fsync === 'always' ? 1 : CONCURRENCY;
   let position = 0;
+  let writeMs = 0;
+  let syncMs = 0;
   const started = now();
   for (let i = 0; i < inputs.length; i += window) {
+    const writeStarted = performance.now();
     const { bytesWritten } = await handle.writev(inputs.slice(i, i + window), position);
+    const syncStarted = performance.now();
+    writeMs += syncStarted - writeStarted;
     position += bytesWritten;
-    if (fsync !== 'never') await handle.datasync();
+    if (fsync !== 'never') {
+      await handle.datasync();
+      syncMs += performance.now() - syncStarted;
+    }
   }
   const time = elapsed(started);
   await handle.close();
-  return { appends: count, ...time, bytes: position };
+  return { appends: count, ...time, bytes: position, writeMs, syncMs };
 }
 
 async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
@@ -93,7 +115,13 @@ async function inTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
   }
 }
 
-const rows: string[][] = [['mode', 'appends', 'appends/s', 'MB/s', 'raw appends/s', 'raw MB/s', 'ratio', 'fsyncs/s', 'appends/fsync', 'cpu us/append', 'raw cpu us/append']];
+const rows: string[][] = [
+  ['mode', 'appends', 'appends/s', 'MB/s', 'raw appends/s', 'raw MB/s', 'ratio', 'fsyncs/s', 'appends/fsync', 'cpu us/append', 'raw cpu us/append', 'cpu/write/sync %', 'raw cpu/write/sync %'],
+];
+/** CPU, write and fdatasync time as percentages of the run's wall time. */
+function split(m: Measured): string {
+  return [m.cpuSeconds, m.writeMs / 1000, m.syncMs / 1000].map((s) => ((100 * s) / m.seconds).toFixed(0)).join('/');
+}
 /** The run whose throughput is the median of ROUNDS runs. */
 function median(runs: Measured[]): Measured {
   return [...runs].sort((a, b) => a.appends / a.seconds - b.appends / b.seconds)[runs.length >> 1];
@@ -124,6 +152,8 @@ for (const mode of ['always', 'batch', 'never'] as const) {
     synced ? (ours.appends / ours.fsyncs!).toFixed(1) : '-',
     ((ours.cpuSeconds / ours.appends) * 1e6).toFixed(2),
     ((base.cpuSeconds / base.appends) * 1e6).toFixed(2),
+    split(ours),
+    split(base),
   ]);
 }
 const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

@@ -16,6 +16,8 @@ export interface ChannelHost {
   readonly maxMessageBytes: number;
   /** The client understands server-sent basic.cancel. */
   readonly cancelNotify: boolean;
+  /** The user the connection authenticated as (a published user_id must name it). */
+  readonly username: string;
   /** Closes the connection for a connection-level error raised on this channel. */
   connectionError(reason: CloseReason, method: AmqpMethod | undefined): void;
   /** The channel is fully closed; its number may be reused. */
@@ -134,6 +136,9 @@ export class AmqpChannel {
   /** Publishes a message through the session and arranges its confirm and mandatory return. */
   publish(args: BasicPublishArgs, content: Content): void {
     const { properties, body } = content;
+    if (properties.userId !== undefined && properties.userId !== this.host.username) {
+      throw new AmqpProtocolError(ReplyCode.PRECONDITION_FAILED, `user_id property set to '${properties.userId}' but authenticated user was '${this.host.username}'`);
+    }
     this.host.published();
     const result = this.session.publish(args.exchange, args.routingKey, properties, body, { mandatory: args.mandatory });
     if (this.confirms) {

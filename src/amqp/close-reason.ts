@@ -26,7 +26,7 @@ export function replyText(code: number, message: string): string {
   return text;
 }
 
-/** Maps anything a handler threw to the AMQP close it causes. Unknown errors are 541 INTERNAL_ERROR. */
+/** Maps anything a handler threw to the AMQP close it causes. Unknown errors are logged and are 541 INTERNAL_ERROR. */
 export function closeReasonOf(error: unknown): CloseReason {
   if (error instanceof AmqpProtocolError) {
     return { scope: CHANNEL_CODES.has(error.replyCode) ? 'channel' : 'connection', code: error.replyCode, text: replyText(error.replyCode, error.message) };
@@ -36,5 +36,7 @@ export function closeReasonOf(error: unknown): CloseReason {
     const scope = error.spec.amqpScope ?? (CHANNEL_CODES.has(code) ? 'channel' : 'connection');
     return { scope, code, text: replyText(code, error.message) };
   }
+  // Clients only see "internal error": the cause goes to the log, as RabbitMQ logs a crashed channel.
+  console.error('switchyard: internal error in an AMQP handler:', error);
   return { scope: 'connection', code: ReplyCode.INTERNAL_ERROR, text: replyText(ReplyCode.INTERNAL_ERROR, 'internal error') };
 }

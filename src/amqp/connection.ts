@@ -32,6 +32,7 @@ export class AmqpConnection implements ChannelHost {
   readonly out: Outbound;
   readonly maxMessageBytes: number;
   cancelNotify = false;
+  username = '';
   private readonly reader: FrameReader;
   private readonly readGate: ReadGate;
   private readonly handshake: Handshake;
@@ -148,6 +149,12 @@ export class AmqpConnection implements ChannelHost {
     return false;
   }
 
+  /** Closes the socket without connection.close (a handshake the client cannot be told about). */
+  private hangUp(): void {
+    this.state = 'closed';
+    this.socket.end();
+  }
+
   /** A framing error leaves the stream unparseable: send connection.close (unless already sent) and hang up. */
   private failStream(error: unknown): void {
     this.connectionError(closeReasonOf(error), undefined);
@@ -173,8 +180,9 @@ export class AmqpConnection implements ChannelHost {
     const method = this.channelZeroMethod(frame);
     const done = this.handshake.handle(method);
     if (done === undefined) return;
-    if ('error' in done) return this.connectionError(done.error, method);
+    if ('error' in done) return done.hangUp ? this.hangUp() : this.connectionError(done.error, done.unattributed ? undefined : method);
     this.vhost = done.vhost;
+    this.username = done.username;
     this.reader.frameMax = done.frameMax;
     this.out.frames.frameMax = done.frameMax;
     this.cancelNotify = clientHasCapability(done.clientProperties, 'consumer_cancel_notify');

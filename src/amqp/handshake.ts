@@ -6,7 +6,7 @@ import type { FieldTable } from './codec/field-table.js';
 import { replyText, type CloseReason } from './close-reason.js';
 import type { Outbound } from './outbound.js';
 import { parseSaslResponse, SASL_MECHANISMS, type Credentials } from './sasl.js';
-import { serverProperties } from './server-properties.js';
+import { clientHasCapability, serverProperties } from './server-properties.js';
 
 /** The protocol header of AMQP 0-9-1, also sent back to a client that asks for another version. */
 const PROTOCOL_HEADER = Buffer.from('AMQP\x00\x00\x09\x01', 'latin1');
@@ -28,9 +28,22 @@ export interface HandshakeSettings {
   clusterName: string;
 }
 
+/**
+ * A failed handshake: the connection.close to send, or with `hangUp` none at all (the socket is simply
+ * closed, for a client that cannot take a close at this point).
+ */
+export interface HandshakeFailure {
+  error: CloseReason;
+  hangUp?: boolean;
+  /** The close names no method (class and method ids 0), as RabbitMQ's refused login does. */
+  unattributed?: boolean;
+}
+
 /** The outcome of a completed handshake. */
 export interface OpenedConnection {
   vhost: string;
+  /** The authenticated user. */
+  username: string;
   frameMax: number;
   channelMax: number;
   heartbeat: number;
@@ -53,6 +66,7 @@ export class Handshake {
   readonly protocolHeader = PROTOCOL_HEADER;
   private step: 'start-ok' | 'tune-ok' | 'open' | 'done' = 'start-ok';
   private clientProperties: FieldTable = {};
+  private username = '';
   private tuned = { frameMax: 0, channelMax: 0, heartbeat: 0 };
   private readonly timer: NodeJS.Timeout;
 
@@ -85,7 +99,7 @@ export class Handshake {
   }
 
   /** Handles the next handshake method: undefined while in progress, the result or error at the end. */
-  handle(method: AmqpMethod): OpenedConnection | { error: CloseReason } | undefined {
+  handle(method: AmqpMethod): OpenedConnection | HandshakeFailure | undefined {
     switch (this.step) {
       case 'start-ok':
         if (method.id !== MethodId.ConnectionStartOk) return this.unexpected('connection.start-ok');
@@ -106,19 +120,26 @@ export class Handshake {
     clearTimeout(this.timer);
   }
 
-  private authenticate(mechanism: string, response: Buffer, clientProperties: FieldTable): { error: CloseReason } | undefined {
+  /**
+   * Checks start-ok. As the spec requires, a mechanism we did not offer gets no reply but a closed socket.
+   * Refused credentials get connection.close only from clients announcing `authentication_failure_close`
+   * (as RabbitMQ does); other clients expect the socket to be closed.
+   */
+  private authenticate(mechanism: string, response: Buffer, clientProperties: FieldTable): HandshakeFailure | undefined {
     this.clientProperties = clientProperties;
     if (!(SASL_MECHANISMS as readonly string[]).includes(mechanism)) {
-      return refuse(`unsupported authentication mechanism '${mechanism}'; supported: ${SASL_MECHANISMS.join(', ')}`);
+      return { ...refuse(`unsupported authentication mechanism '${mechanism}'; supported: ${SASL_MECHANISMS.join(', ')}`), hangUp: true };
     }
+    const hangUp = !clientHasCapability(clientProperties, 'authentication_failure_close');
     const credentials = parseSaslResponse(mechanism, response);
     const user = credentials && this.settings.users.find((u) => u.username === credentials.username && u.password === credentials.password);
     if (!credentials || !user) {
-      return refuse(`Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`);
+      return { ...refuse(`Login was refused using authentication mechanism ${mechanism}. For details see the broker logfile.`), hangUp };
     }
     if (this.settings.loopbackUsers.includes(user.username) && !isLoopback(this.remoteAddress)) {
-      return refuse(`user '${user.username}' can only connect via localhost`);
+      return { ...refuse(`user '${user.username}' can only connect via localhost`), hangUp };
     }
+    this.username = user.username;
     this.step = 'tune-ok';
     this.send({ id: MethodId.ConnectionTune, args: { channelMax: this.settings.channelMax, frameMax: this.settings.frameMax, heartbeat: this.settings.heartbeat } });
     return undefined;
@@ -137,7 +158,7 @@ export class Handshake {
     if (!this.queues.hasVhost(vhost)) return notAllowed(`vhost ${vhost} not found`);
     this.step = 'done';
     this.send({ id: MethodId.ConnectionOpenOk, args: { knownHosts: '' } });
-    return { vhost, ...this.tuned, clientProperties: this.clientProperties };
+    return { vhost, username: this.username, ...this.tuned, clientProperties: this.clientProperties };
   }
 
   private unexpected(expected: string): { error: CloseReason } {
@@ -160,8 +181,8 @@ function negotiationError(field: string, value: number, min: number, max: number
   return undefined;
 }
 
-function refuse(message: string): { error: CloseReason } {
-  return { error: { scope: 'connection', code: ReplyCode.ACCESS_REFUSED, text: replyText(ReplyCode.ACCESS_REFUSED, message) } };
+function refuse(message: string): HandshakeFailure {
+  return { error: { scope: 'connection', code: ReplyCode.ACCESS_REFUSED, text: replyText(ReplyCode.ACCESS_REFUSED, message) }, unattributed: true };
 }
 
 function notAllowed(message: string): { error: CloseReason } {

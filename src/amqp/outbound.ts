@@ -5,6 +5,12 @@ import type { ReadGate } from './read-gate.js';
 /** Stop reading from the socket while more than this many bytes wait to be written to it. */
 const READ_PAUSE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Stop producing deliveries while more than this many bytes wait to be written (well above the
+ * socket's own 16 KiB mark, so that a briefly slow reader does not stall every queue it consumes).
+ */
+const CONGESTED_BYTES = 512 * 1024;
+
 /** Write at once rather than at the end of the turn when this much output has been encoded. */
 const EARLY_FLUSH_BYTES = 256 * 1024;
 
@@ -66,7 +72,7 @@ export class Outbound {
       for (const part of parts) writable = this.socket.write(part);
       this.socket.uncork();
     }
-    if (!writable && !this.congested) {
+    if (!writable && !this.congested && this.socket.writableLength > CONGESTED_BYTES) {
       this.congested = true;
       this.listener.onCongested();
     }

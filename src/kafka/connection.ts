@@ -9,7 +9,7 @@ import { readRequestHeader } from './codec/generated/request-header.js';
 import { KafkaProtocolError } from './codec/protocol-error.js';
 import { KafkaReader } from './codec/reader.js';
 import { FrameReader } from './frame-reader.js';
-import type { ApiHandler, RequestContext, ResponseBody } from './handler.js';
+import type { ApiHandler, RequestContext, RequestOrder, ResponseBody } from './handler.js';
 import { frameRaw, frameResponse, requestHeaderVersion, responseHeaderVersion } from './response-frame.js';
 import { ResponseQueue } from './response-queue.js';
 import { SaslFailure } from './sasl/mechanism.js';
@@ -23,6 +23,8 @@ const MIN_REQUEST_BYTES = 8;
 const SASL_AUTHENTICATE_KEY = 36;
 /** APIs served before a SASL listener has authenticated the client. */
 const PRE_AUTH_APIS = new Set(['ApiVersions', 'SaslHandshake', 'SaslAuthenticate']);
+
+function ignore(): void {}
 
 /** The client's address as Kafka shows it in group descriptions, e.g. `/127.0.0.1`. */
 function clientHostOf(socket: Socket): string {
@@ -46,7 +48,10 @@ export class KafkaConnection {
   private readonly responses: ResponseQueue;
   private readonly closed = new AbortController();
   private readonly sasl: SaslSession | null;
-  private serial: Promise<unknown> = Promise.resolve();
+  /** Settles once every serial request so far has completed. */
+  private serialDone: Promise<unknown> = Promise.resolve();
+  /** Settles once every serial and pipelined request so far has completed. */
+  private orderedDone: Promise<unknown> = Promise.resolve();
   private writeBlocked = false;
 
   constructor(
@@ -128,7 +133,7 @@ export class KafkaConnection {
       sasl: this.sasl,
     };
     const complete = this.responses.reserve();
-    const served = handler.concurrent ? handler.serve(ctx, request) : this.serially(() => handler.serve(ctx, request));
+    const served = this.inOrder(handler.order, () => handler.serve(ctx, request));
     const headerVersion = responseHeaderVersion(handler, version);
     served
       .then((body) => complete(body === null ? null : frameResponse(header.correlationId, headerVersion, body)))
@@ -139,10 +144,13 @@ export class KafkaConnection {
     this.updateFlow();
   }
 
-  /** Runs `task` after every earlier serial request of this connection has finished. */
-  private serially<T>(task: () => Promise<T>): Promise<T> {
-    const run = this.serial.then(task);
-    this.serial = run.catch(() => undefined);
+  /** Starts `task` when `order` allows it (see RequestOrder); tasks released together start in arrival order. */
+  private inOrder<T>(order: RequestOrder, task: () => Promise<T>): Promise<T> {
+    if (order === 'free') return task();
+    const run = (order === 'serial' ? this.orderedDone : this.serialDone).then(task);
+    const done = run.then(ignore, ignore);
+    if (order === 'serial') this.serialDone = this.orderedDone = done;
+    else this.orderedDone = Promise.all([this.orderedDone, done]);
     return run;
   }
 

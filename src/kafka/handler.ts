@@ -30,6 +30,18 @@ export interface ResponseBody {
   write(w: KafkaWriter): void;
 }
 
+/**
+ * How a request is ordered against earlier requests of its connection (responses always go out in
+ * request order):
+ * - `serial`: starts once every earlier serial and pipelined request has completed;
+ * - `pipelined`: starts once every earlier serial request has completed, in arrival order, without
+ *   waiting for earlier pipelined ones; its handler does its order-sensitive work (Produce: the
+ *   append that takes the offsets) before its first await, so appends keep the arrival order while
+ *   their acknowledgements share one group commit;
+ * - `free`: starts at once and may complete after later requests (long polls).
+ */
+export type RequestOrder = 'serial' | 'pipelined' | 'free';
+
 /** One API as the server dispatches it. */
 export interface ApiHandler {
   readonly api: ApiName;
@@ -37,8 +49,8 @@ export interface ApiHandler {
   /** The versions this broker serves and advertises. */
   readonly minVersion: number;
   readonly maxVersion: number;
-  /** Whether the request may complete after requests that arrived later (long polls). */
-  readonly concurrent: boolean;
+  /** How the request is ordered against the connection's other requests (see RequestOrder). */
+  readonly order: RequestOrder;
   /** Decodes the request body (throws KafkaProtocolError). */
   decode(r: KafkaReader, version: number): unknown;
   /** Serves a decoded request; null means no response is sent (Produce with acks=0). */
@@ -50,7 +62,8 @@ export interface HandlerDefinition<Req, Res> {
   api: ApiName;
   minVersion?: number;
   maxVersion?: number;
-  concurrent?: boolean;
+  /** Defaults to `serial`. */
+  order?: RequestOrder;
   read(r: KafkaReader, version: number): Req;
   sizeOf(response: Res, version: number): number;
   write(w: KafkaWriter, response: Res, version: number): void;
@@ -65,7 +78,7 @@ export function defineHandler<Req, Res>(def: HandlerDefinition<Req, Res>): ApiHa
     apiKey: info.apiKey,
     minVersion: def.minVersion ?? info.minVersion,
     maxVersion: def.maxVersion ?? info.maxVersion,
-    concurrent: def.concurrent ?? false,
+    order: def.order ?? 'serial',
     decode: (r, version) => def.read(r, version),
     async serve(ctx, request) {
       const response = await def.handle(ctx, request as Req);

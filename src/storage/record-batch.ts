@@ -183,6 +183,27 @@ export function verifyBatchCrc(buf: Buffer, pos = 0): boolean {
   return crc32c(buf, pos + CRC_START, end) === uint32(buf, pos + 17);
 }
 
+/**
+ * True if `buf` is exactly one whole batch that readBatchHeader accepts and whose CRC-32C matches:
+ * the checks of readBatchHeader, batchTotalBytes and verifyBatchCrc together, without decoding the
+ * header into an object (the append path). Never throws.
+ */
+export function isWholeValidBatch(buf: Buffer): boolean {
+  if (buf.length < BATCH_HEADER_BYTES || buf[16] !== MAGIC || BATCH_LOG_OVERHEAD + int32(buf, 8) !== buf.length) return false;
+  if (int32(buf, 23) < 0 || int32(buf, 57) < 0) return false;
+  return crc32c(buf, CRC_START, buf.length) === uint32(buf, 17);
+}
+
+/** lastOffsetDelta of the batch at `pos` (the caller has checked its header). */
+export function batchLastOffsetDelta(buf: Buffer, pos = 0): number {
+  return int32(buf, pos + 23);
+}
+
+/** maxTimestamp of the batch at `pos` (the caller has checked its header). */
+export function batchMaxTimestamp(buf: Buffer, pos = 0): number {
+  return readInt64(buf, pos + 35);
+}
+
 /** Writes `offset` into the baseOffset field of the batch at `pos` (outside the CRC). */
 export function writeBaseOffset(buf: Buffer, pos: number, offset: number): void {
   writeInt64(buf, pos, offset);

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Message } from 'amqplib';
 import { MethodId } from '../../src/amqp/codec/index.js';
-import { type AmqpTestBroker, startAmqpBroker, unique } from './amqp-support/broker.js';
+import { startAmqpBroker, unique, type AmqpTestBroker } from './amqp-support/broker.js';
 
 /** Resolves with the next `count` deliveries of a consumer callback queue. */
 function collector(): { push(m: ConsumeMessage): void; next(count: number): Promise<ConsumeMessage[]> } {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import amqp, { type ChannelModel } from 'amqplib';
 import { FrameType, MethodId } from '../../src/amqp/codec/index.js';
-import { type AmqpTestBroker, RawConnection, startAmqpBroker, unique } from './amqp-support/broker.js';
+import { RawConnection, startAmqpBroker, switchyardOnly, unique, type AmqpTestBroker } from './amqp-support/broker.js';
 import { channelCloseOf, connectionCloseOf, frames, methodsOf, openRawChannel } from './amqp-support/raw-client.js';
 
 /** Asserts that `op` fails with a channel error of `code` whose text matches `text`. */
@@ -49,6 +49,25 @@ describe('errors: channel errors close the channel, not the connection', () => {
     ch.on('error', () => undefined);
     await ch.assertQueue(unique('equiv-q'), { durable: true });
     await rejectsWith(ch.assertQueue(unique('equiv-q'), { durable: false }), 406, /PRECONDITION_FAILED - inequivalent arg 'durable'/);
+  });
+
+  it('406 when a published user_id is not the authenticated user', async () => {
+    const queue = unique('user-id-q');
+    const ch = await conn.createChannel();
+    const closed = new Promise<Error & { code?: number }>((resolve) => ch.on('error', resolve));
+    await ch.assertQueue(queue);
+    ch.sendToQueue(queue, Buffer.from('forged'), { userId: 'admin' });
+    const err = await closed;
+    assert.equal(err.code, 406);
+    assert.match(err.message, /PRECONDITION_FAILED - user_id property set to 'admin' but authenticated user was 'guest'/);
+    const ok = await conn.createConfirmChannel();
+    ok.sendToQueue(queue, Buffer.from('genuine'), { userId: 'guest' });
+    await ok.waitForConfirms();
+    const msg = await ok.get(queue, { noAck: true });
+    assert.ok(msg);
+    assert.equal(msg.content.toString(), 'genuine', 'the forged message was not stored');
+    assert.equal(msg.properties.userId, 'guest');
+    await ok.close();
   });
 
   it('406 when acknowledging an unknown delivery tag', async () => {
@@ -147,7 +166,7 @@ describe('errors: connection errors close only the offending connection', () => 
     await bystanderWorks();
   });
 
-  it('a body longer than its header declared is a 501 frame error', async () => {
+  it('a body longer than its header declared is a 501 frame error', { skip: switchyardOnly('RabbitMQ 3.10 does not check: the channel waits forever for the rest of the body') }, async () => {
     const raw = await openRawChannel(broker.port);
     const publish = frames((w) =>
       w.content(1, { id: MethodId.BasicPublish, args: { ticket: 0, exchange: '', routingKey: 'q', mandatory: false, immediate: false } }, {}, Buffer.from('0123456789')),
@@ -171,7 +190,7 @@ describe('errors: connection errors close only the offending connection', () => 
     await bystanderWorks();
   });
 
-  it('an unknown method id is 503 command invalid', async () => {
+  it('an unknown method id is 503 command invalid', { skip: switchyardOnly('RabbitMQ 3.10 closes the socket without connection.close') }, async () => {
     const raw = await openRawChannel(broker.port);
     raw.write(Buffer.from([FrameType.METHOD, 0, 1, 0, 0, 0, 4, 0, 60, 0, 99, 0xce]));
     await raw.waitFor((r) => connectionCloseOf(r) !== undefined);

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
-import { type AmqpTestBroker, startAmqpBroker, unique } from './amqp-support/broker.js';
+import { startAmqpBroker, unique, type AmqpTestBroker } from './amqp-support/broker.js';
 
 /** Polls basic.get until a message arrives (TTL and dead-lettering happen in the background). */
 async function getEventually(ch: Channel, queue: string, timeoutMs = 5000): Promise<GetMessage> {

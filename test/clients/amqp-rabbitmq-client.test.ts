@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AMQPChannelError, Connection, ConsumerStatus, type AsyncMessage, type ReturnedMessage } from 'rabbitmq-client';
-import { type AmqpTestBroker, startAmqpBroker, unique } from './amqp-support/broker.js';
+import { startAmqpBroker, unique, type AmqpTestBroker } from './amqp-support/broker.js';
 
 describe('rabbitmq-client', () => {
   let broker: AmqpTestBroker;

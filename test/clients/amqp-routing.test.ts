@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
-import { type AmqpTestBroker, startAmqpBroker, unique } from './amqp-support/broker.js';
+import { startAmqpBroker, unique, type AmqpTestBroker } from './amqp-support/broker.js';
 
 /** Collects `count` messages from a queue with a consumer, then cancels it. */
 async function consumeN(ch: Channel, queue: string, count: number): Promise<ConsumeMessage[]> {

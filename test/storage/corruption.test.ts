@@ -191,3 +191,23 @@ test('a failed write or sync is fatal for the log: pending and later appends rej
     await capturing('error', () => store.close());
   });
 });
+
+test('a failed fdatasync is fatal in every sync mode: the appends it covered reject, none hangs', { timeout: 10_000 }, async () => {
+  for (const fsync of ['always', 'batch'] as const) {
+    await withTempDir(async (data) => {
+      const store = await FileLogStore.open(data, { fsync });
+      const log = await store.open('fatal-sync');
+      await log.append(makeBatch('ok'));
+      // The disk reports an I/O error on the next flush, as a failing device would.
+      const segments = (log as unknown as { segments: { handle?: { datasync(): Promise<void> } }[] }).segments;
+      segments[segments.length - 1].handle!.datasync = () => Promise.reject(new Error('EIO: i/o error, fdatasync'));
+      await capturing('error', async () => {
+        const pending = [log.append(makeBatch('lost1')), log.append(makeBatch('lost2'))];
+        const fatal = (err: unknown) => err instanceof StorageError && err.code === 'FSYNC_FAILED';
+        await Promise.all(pending.map((append) => assert.rejects(append, fatal, fsync)));
+      });
+      assert.equal(log.highWatermark, 1, fsync);
+      await capturing('error', () => store.close());
+    });
+  }
+});

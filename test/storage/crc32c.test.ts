@@ -30,3 +30,16 @@ test('crc32c agrees with a bitwise reference on any bytes and any range', () => 
     }),
   );
 });
+
+test('crc32c is the same wherever the bytes sit in memory (aligned or not)', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 64, maxLength: 2000 }), fc.integer({ min: 0, max: 7 }), (bytes, shift) => {
+      const backing = new Uint8Array(bytes.length + shift);
+      const view = backing.subarray(shift);
+      view.set(bytes);
+      assert.equal(crc32c(view), referenceCrc32c(bytes));
+      assert.equal(crc32c(view, 1, view.length - 1), referenceCrc32c(bytes.subarray(1, bytes.length - 1)));
+    }),
+    { numRuns: 200 },
+  );
+});

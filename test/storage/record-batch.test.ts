@@ -1,14 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { crc32c } from '../../src/storage/crc32c.js';
 import {
   ATTR_CONTROL,
   ATTR_TRANSACTIONAL,
   BATCH_HEADER_BYTES,
   batchLastOffset,
+  batchLastOffsetDelta,
+  batchMaxTimestamp,
   batchTotalBytes,
   decodeRecords,
   encodeBatch,
+  isWholeValidBatch,
   readBatchHeader,
   readVarint,
   splitBatches,
@@ -123,6 +127,42 @@ test('arbitrary bytes never crash the decoders with anything but CORRUPT_BATCH',
       onlyStorageErrors(() => decodeRecords(buf));
       onlyStorageErrors(() => splitBatches(buf));
     }),
+  );
+});
+
+/** The checks the append path made before isWholeValidBatch: header, exact length, CRC-32C. */
+function acceptedByHeaderLengthAndCrc(buf: Buffer): boolean {
+  try {
+    return batchTotalBytes(readBatchHeader(buf)) === buf.length && verifyBatchCrc(buf);
+  } catch {
+    return false;
+  }
+}
+
+test('isWholeValidBatch accepts exactly what the header, length and CRC checks accept', () => {
+  const mutation = fc.record({
+    field: fc.constantFrom(-1, 8, 16, 23, 57),
+    value: fc.integer({ min: -3, max: 3 }),
+    resealCrc: fc.boolean(),
+    cut: fc.integer({ min: -3, max: 3 }),
+    flip: fc.option(fc.nat(), { nil: undefined }),
+  });
+  fc.assert(
+    fc.property(fc.array(record, { minLength: 1, maxLength: 3 }), mutation, (records, m) => {
+      const batch = encodeBatch(records);
+      const header = readBatchHeader(batch);
+      assert.ok(isWholeValidBatch(batch));
+      assert.equal(batchLastOffsetDelta(batch), header.lastOffsetDelta);
+      assert.equal(batchMaxTimestamp(batch), header.maxTimestamp);
+      let buf = Buffer.from(batch);
+      if (m.field === 16) buf[16] = 2 + m.value;
+      else if (m.field >= 0) buf.writeInt32BE(buf.readInt32BE(m.field) + m.value, m.field);
+      if (m.resealCrc) buf.writeUInt32BE(crc32c(buf, 21, buf.length), 17);
+      if (m.flip !== undefined) buf[m.flip % buf.length] ^= 0x10;
+      buf = m.cut < 0 ? buf.subarray(0, buf.length + m.cut) : Buffer.concat([buf, Buffer.alloc(m.cut)]);
+      assert.equal(isWholeValidBatch(buf), acceptedByHeaderLengthAndCrc(buf));
+    }),
+    { numRuns: 300 },
   );
 });
 

@@ -68,11 +68,19 @@ export class FrameReader {
       throw new AmqpProtocolError(ReplyCode.FRAME_ERROR, `frame of ${total} bytes exceeds frame_max ${this.frameMax}`);
     }
     if (this.buffered < total) return undefined;
-    const frame = this.consume(total);
-    if (frame[size + 7] !== FRAME_END) {
-      throw new AmqpProtocolError(ReplyCode.FRAME_ERROR, `frame end octet ${frame[size + 7]} instead of ${FRAME_END}`);
+    let frame = first;
+    let start = this.offset;
+    if (first.length - start >= total) {
+      // The whole frame lies in the first chunk: one view of its payload, nothing copied.
+      this.buffered -= total;
+      this.advance(first, total);
+    } else {
+      frame = this.consume(total);
+      start = 0;
     }
-    return { type, channel, payload: frame.subarray(7, 7 + size) };
+    const end = frame[start + size + 7];
+    if (end !== FRAME_END) throw new AmqpProtocolError(ReplyCode.FRAME_ERROR, `frame end octet ${end} instead of ${FRAME_END}`);
+    return { type, channel, payload: frame.subarray(start + 7, start + 7 + size) };
   }
 
   /** The first `n` buffered bytes (n <= buffered) copied into a new buffer. */

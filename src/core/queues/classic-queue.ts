@@ -3,14 +3,14 @@
  * message TTL (expiring from the head, as RabbitMQ does), length limits with overflow behaviour,
  * delivery limits and dead-lettering. Quorum queues differ only in reporting `x-delivery-count`.
  */
-import { encodeBatch, type DecodedRecord, type RecordInput } from '../../storage/record-batch.js';
+import { encodeBatch, type DecodedRecord } from '../../storage/record-batch.js';
 import { QueueLog, type SettleReason } from '../../storage/queue-log.js';
 import type { LogConfig, LogStore } from '../../storage/types.js';
 import type { DeadLetterReason } from './dead-letter.js';
 import { Lane, LOADING } from './lane.js';
-import { contentFromRecord, expiryTime, isPersistent, queuedMessage, type MessageContent, type QueuedMessage } from './message.js';
+import { contentFromRecord, expiryTime, isPersistent, queuedMessage, type MessageContent, type QueuedMessage, type SharedRecord } from './message.js';
 import type { QueueSettings } from './queue-arguments.js';
-import { BrokerQueue, isPersisted, type EnqueueResult, type QueueDefinition, type QueueHooks } from './queue-base.js';
+import { BrokerQueue, isPersisted, REFUSED, TAKEN_AT_ONCE, type EnqueueResult, type QueueDefinition, type QueueHooks } from './queue-base.js';
 
 /** Name of the log of priority lane `lane` of a queue whose first log is `logName`. */
 export function laneLogName(logName: string, lane: number): string {
@@ -81,15 +81,16 @@ export class ClassicQueue extends BrokerQueue {
     return n;
   }
 
-  enqueue(content: MessageContent, record: RecordInput): EnqueueResult {
+  enqueue(content: MessageContent, record: SharedRecord): EnqueueResult {
     const size = content.body.length;
     if (this.settings.overflow !== 'drop-head' && this.isFullFor(size)) {
       if (this.settings.overflow === 'reject-publish-dlx') this.hooks.deadLetter(this, content, 'maxlen');
-      return { rejected: true };
+      return REFUSED;
     }
     const lane = this.laneFor(content);
+    if (this.deliverAtOnce(lane, content)) return TAKEN_AT_ONCE;
     const stored = lane.append(
-      encodeBatch([record]),
+      encodeBatch([record.get()]),
       size,
       (result) => {
         if (this.deleted) return;
@@ -104,6 +105,24 @@ export class ClassicQueue extends BrokerQueue {
       this.appendFailed,
     );
     return { rejected: false, stored };
+  }
+
+  /**
+   * Hands a message straight to a no-ack consumer without storing it, when nothing is queued ahead of
+   * it and it would not outlive a restart anyway (a transient message, or a queue that is not kept):
+   * the outcome is the same as storing it and settling it at delivery. Quorum queues always store.
+   */
+  private deliverAtOnce(lane: Lane, content: MessageContent): boolean {
+    if (this.settings.type !== 'classic' || (isPersisted(this.definition) && isPersistent(content.properties))) return false;
+    const consumers = this.consumers;
+    if (consumers.length === 0) return false;
+    for (const c of consumers) if (!c.noAck) return false;
+    for (const l of this.lanes) if (!l.idle) return false;
+    const consumer = this.pickConsumer();
+    if (!consumer) return false;
+    const message = queuedMessage(content, -1, lane.index, expiryTime(content.properties, Date.now(), this.settings.messageTtl), false);
+    consumer.host.deliver(consumer, this, message);
+    return true;
   }
 
   /**

@@ -115,12 +115,17 @@ function writeValue(w: Writer, v: FieldValue | undefined, depth: number): void {
 
 function writeTable(w: Writer, table: FieldTable, depth: number): void {
   w.u8(Tag.Table);
-  const keys = Object.keys(table).filter((k) => table[k] !== undefined);
-  w.u32(keys.length);
-  for (const k of keys) {
+  const countAt = w.pos;
+  w.u32(0);
+  let count = 0;
+  for (const k of Object.keys(table)) {
+    const v = table[k];
+    if (v === undefined) continue;
+    count++;
     w.string(k);
-    writeValue(w, table[k], depth);
+    writeValue(w, v, depth);
   }
+  w.buf.writeUInt32BE(count, countAt);
 }
 
 /** Encodes one field value (a table, typically) to bytes. */
@@ -238,8 +243,10 @@ class Reader {
     const out: FieldTable = {};
     for (let i = 0; i < count; i++) {
       const key = this.string();
+      const value = this.value(depth);
       // defineProperty keeps a '__proto__' key an ordinary entry instead of changing the prototype
-      Object.defineProperty(out, key, { value: this.value(depth), enumerable: true, writable: true, configurable: true });
+      if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+      else out[key] = value;
     }
     return out;
   }

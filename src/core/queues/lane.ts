@@ -116,6 +116,11 @@ export class Lane {
     return this.lastAppend.then(noop, noop);
   }
 
+  /** True when the lane holds nothing ready, nothing being read and no append in progress. */
+  get idle(): boolean {
+    return this.pending === 0 && this.loading === undefined && this.cachedCount === 0 && this.storedReadyCount === 0;
+  }
+
   /** Ready messages held in memory (window and returned messages). */
   get cachedCount(): number {
     return this.window.length - this.head + this.requeued.length;

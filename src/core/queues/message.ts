@@ -52,6 +52,24 @@ export function messageRecord(content: MessageContent, timestamp: number): Recor
   return { key: encodeFieldValue(meta), value: content.body, timestamp };
 }
 
+/**
+ * The log record of one published message, encoded on first use and shared by every queue the
+ * message is routed to (a message delivered without being stored is never encoded).
+ */
+export class SharedRecord {
+  private record: RecordInput | undefined;
+
+  constructor(
+    private readonly content: MessageContent,
+    private readonly timestamp: number,
+  ) {}
+
+  /** The encoded record. */
+  get(): RecordInput {
+    return (this.record ??= messageRecord(this.content, this.timestamp));
+  }
+}
+
 /** Reads a message back from its log record. */
 export function contentFromRecord(record: DecodedRecord): MessageContent {
   if (record.key === null) throw new BrokerError('INTERNAL_ERROR', `stored message at offset ${record.offset} has no metadata`);

@@ -7,10 +7,9 @@ import type { Consumer } from './consumer.js';
 import type { DeadLetterReason } from './dead-letter.js';
 import type { BindingTarget } from './exchange.js';
 import type { FieldTable } from './field-values.js';
-import type { MessageContent, QueuedMessage } from './message.js';
+import type { MessageContent, QueuedMessage, SharedRecord } from './message.js';
 import type { QueueSettings } from './queue-arguments.js';
 import type { QueueInfo } from './types.js';
-import type { RecordInput } from '../../storage/record-batch.js';
 
 /** Declared properties of a queue. */
 export interface QueueDefinition {
@@ -40,7 +39,13 @@ export function isPersisted(definition: QueueDefinition): boolean {
 }
 
 /** How a queue took a published message. */
-export type EnqueueResult = { rejected: true } | { rejected: false; stored: Promise<void> };
+export type EnqueueResult = { rejected: true } | { rejected: false; stored: Promise<void> | undefined };
+
+/** The enqueue outcome of a message taken without a write to wait for (delivered at once). */
+export const TAKEN_AT_ONCE: EnqueueResult = Object.freeze({ rejected: false, stored: undefined });
+
+/** The enqueue outcome of a refused message. */
+export const REFUSED: EnqueueResult = Object.freeze({ rejected: true });
 
 /** Base of classic/quorum queues and streams. */
 export abstract class BrokerQueue implements BindingTarget {
@@ -81,7 +86,7 @@ export abstract class BrokerQueue implements BindingTarget {
   /** Ready messages decoded and held in memory. */
   abstract get cachedCount(): number;
   /** Stores a routed message; `record` is its log record, shared by every queue it goes to. */
-  abstract enqueue(content: MessageContent, record: RecordInput): EnqueueResult;
+  abstract enqueue(content: MessageContent, record: SharedRecord): EnqueueResult;
   /** basic.get: takes the next ready message (marked out for delivery unless noAck). */
   abstract get(noAck: boolean): Promise<QueuedMessage | undefined>;
   /** A delivered message was acked. */

@@ -33,6 +33,10 @@ interface Unacked {
   readonly consumer?: Consumer;
 }
 
+/** The four publish outcomes, indexed by routed (1) + rejected (2), shared by every publish. */
+const PUBLISH_RESULTS: readonly PublishResult[] = [0, 1, 2, 3].map((i) => Object.freeze({ routed: (i & 1) !== 0, rejected: (i & 2) !== 0 }));
+const RESULT_OF = PUBLISH_RESULTS.map((result) => (): PublishResult => result);
+const SETTLED_RESULT = PUBLISH_RESULTS.map((result) => Promise.resolve(result));
 
 /** A random name suffix as RabbitMQ makes them (URL-safe base64). */
 function randomName(prefix: string): string {
@@ -151,8 +155,8 @@ export class QueueSession implements Session, ConsumerHost {
       }
     }
     const r = this.host.publish(ex, keys, { exchange, routingKey, properties: props, body });
-    const result: PublishResult = { routed: r.routed > 0, rejected: r.rejected };
-    return r.stored ? r.stored.then(() => result) : Promise.resolve(result);
+    const outcome = (r.routed > 0 ? 1 : 0) + (r.rejected ? 2 : 0);
+    return r.stored ? r.stored.then(RESULT_OF[outcome]) : SETTLED_RESULT[outcome];
   }
 
   // ---- consuming ----
@@ -192,7 +196,7 @@ export class QueueSession implements Session, ConsumerHost {
     }
     const tag = this.nextTag++;
     if (!noAck) this.unacked.set(tag, { queue: q, message });
-    return { ...this.toDelivery(tag, q, message), messageCount: q.readyCount };
+    return this.toDelivery(tag, q, message, undefined, q.readyCount);
   }
 
   deliver(consumer: Consumer, queue: BrokerQueue, message: QueuedMessage): void {
@@ -201,9 +205,7 @@ export class QueueSession implements Session, ConsumerHost {
       this.unacked.set(tag, { queue, message, consumer });
       consumer.unacked++;
     }
-    const delivery = this.toDelivery(tag, queue, message);
-    delivery.consumerTag = consumer.tag;
-    consumer.onDelivery(delivery);
+    consumer.onDelivery(this.toDelivery(tag, queue, message, consumer.tag, undefined));
   }
 
   consumerCancelled(consumer: Consumer): void {
@@ -305,20 +307,20 @@ export class QueueSession implements Session, ConsumerHost {
 
   /** Settles deliveries in tag order (tags no longer outstanding are skipped). */
   private apply(tags: number[], settlement: Settlement): void {
-    let freed = false;
     for (const tag of tags) {
       const u = this.unacked.get(tag);
       if (!u) continue;
       this.unacked.delete(tag);
       if (u.consumer) {
         u.consumer.unacked--;
-        freed = true;
+        // Only a consumer that had reached its own prefetch limit may have held its queue back.
+        if (this.channelPrefetch === 0 && this.deliveriesAllowed && u.consumer.unacked + 1 === u.consumer.prefetch) u.consumer.queue.scheduleDispatch();
       }
       if (settlement === 'ack') u.queue.ack(u.message);
       else if (settlement === 'requeue') u.queue.requeue(u.message);
       else u.queue.reject(u.message);
     }
-    if (freed || this.channelPrefetch > 0) this.kick();
+    if (this.channelPrefetch > 0) this.kick();
   }
 
   /** Lets the queues of this session's consumers push again (capacity or flow changed). */
@@ -327,7 +329,7 @@ export class QueueSession implements Session, ConsumerHost {
     for (const c of this.consumers.values()) c.queue.scheduleDispatch();
   }
 
-  private toDelivery(tag: number, queue: BrokerQueue, message: QueuedMessage): Delivery {
+  private toDelivery(tag: number, queue: BrokerQueue, message: QueuedMessage, consumerTag: string | undefined, messageCount: number | undefined): Delivery {
     let properties = message.properties;
     const count = queue.deliveryCountHeader(message);
     if (count !== undefined) properties = { ...properties, headers: { ...(properties.headers ?? {}), 'x-delivery-count': count } };
@@ -338,6 +340,8 @@ export class QueueSession implements Session, ConsumerHost {
       routingKey: message.routingKey,
       properties,
       body: message.body,
+      consumerTag,
+      messageCount,
     };
   }
 

@@ -5,11 +5,11 @@
  * Retention comes from x-max-age and x-max-length-bytes.
  */
 import { BrokerError } from '../errors.js';
-import { decodeRecords, encodeBatch, splitBatches, type RecordInput } from '../../storage/record-batch.js';
+import { decodeRecords, encodeBatch, splitBatches } from '../../storage/record-batch.js';
 import type { LogStore, PartitionLog } from '../../storage/types.js';
 import type { Consumer } from './consumer.js';
 import { numericValue, type FieldValue } from './field-values.js';
-import { contentFromRecord, queuedMessage, type MessageContent, type QueuedMessage } from './message.js';
+import { contentFromRecord, queuedMessage, type MessageContent, type QueuedMessage, type SharedRecord } from './message.js';
 import type { QueueSettings } from './queue-arguments.js';
 import { BrokerQueue, type EnqueueResult, type QueueDefinition, type QueueHooks } from './queue-base.js';
 
@@ -71,8 +71,8 @@ export class StreamQueue extends BrokerQueue {
     return n;
   }
 
-  enqueue(_content: MessageContent, record: RecordInput): EnqueueResult {
-    const stored = this.log.append(encodeBatch([record])).then(() => this.scheduleDispatch());
+  enqueue(_content: MessageContent, record: SharedRecord): EnqueueResult {
+    const stored = this.log.append(encodeBatch([record.get()])).then(() => this.scheduleDispatch());
     return { rejected: false, stored };
   }
 

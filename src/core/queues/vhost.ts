@@ -4,14 +4,13 @@
  * Durable definitions are written to the metadata log before a declare completes.
  */
 import { randomBytes } from 'node:crypto';
-import type { RecordInput } from '../../storage/record-batch.js';
 import type { LogStore } from '../../storage/types.js';
 import { BrokerError } from '../errors.js';
 import { ClassicQueue } from './classic-queue.js';
 import { deadLetteredContent, isDeadLetterCycle, originalRoutingKeys, type DeadLetterReason } from './dead-letter.js';
 import { Exchange, EXCHANGE_TYPES, bindingIdentity, type Binding, type BindingTarget, type ExchangeDefinition } from './exchange.js';
 import type { FieldTable } from './field-values.js';
-import { messageRecord, type MessageContent } from './message.js';
+import { SharedRecord, type MessageContent } from './message.js';
 import type { BindingRecord, MetadataLog, QueueRecord } from './metadata.js';
 import { assertArgumentsEquivalent, assertFlagEquivalent, checkQueueTypeRules, parseQueueArguments } from './queue-arguments.js';
 import { isPersisted, type BrokerQueue, type QueueDefinition, type QueueHooks } from './queue-base.js';
@@ -251,21 +250,34 @@ export class Vhost {
 
   /** Routes and stores a message published to `exchange` with these routing keys. */
   publish(exchange: Exchange, routingKeys: string[], content: MessageContent, exclude?: (queue: BrokerQueue) => boolean): RoutedPublish {
-    const queues = new Set<BrokerQueue>();
-    this.route(exchange, routingKeys, content.properties.headers, queues, new Set());
     let rejected = false;
     let routed = 0;
-    let record: RecordInput | undefined;
-    const stored: Promise<void>[] = [];
-    for (const q of queues) {
+    let record: SharedRecord | undefined;
+    let stored: Promise<unknown> | undefined;
+    let allStored: Promise<unknown>[] | undefined;
+    for (const q of this.destinations(exchange, routingKeys, content.properties.headers)) {
       if (exclude?.(q)) continue;
       routed++;
-      record ??= messageRecord(content, Date.now());
+      record ??= new SharedRecord(content, Date.now());
       const result = q.enqueue(content, record);
       if (result.rejected) rejected = true;
-      else stored.push(result.stored);
+      else if (result.stored !== undefined) {
+        if (stored === undefined) stored = result.stored;
+        else (allStored ??= [stored]).push(result.stored);
+      }
     }
-    return { routed, rejected, stored: stored.length === 0 ? undefined : stored.length === 1 ? stored[0] : Promise.all(stored) };
+    return { routed, rejected, stored: allStored ? Promise.all(allStored) : stored };
+  }
+
+  /** The queues a message reaches from `ex` (a direct lookup for the default exchange). */
+  private destinations(ex: Exchange, keys: string[], headers: FieldTable | undefined): Iterable<BrokerQueue> {
+    if (ex.name === '' && keys.length === 1) {
+      const q = this.queues.get(keys[0]);
+      return q ? [q] : [];
+    }
+    const queues = new Set<BrokerQueue>();
+    this.route(ex, keys, headers, queues, new Set());
+    return queues;
   }
 
   /** Adds to `out` the queues a message reaches from `ex`; true if it reached any. */

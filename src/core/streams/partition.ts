@@ -253,7 +253,8 @@ export class Partition {
     try {
       const read = await this.log.read(offset, maxBytes);
       if (!committedOnly) return { ...base, errorCode: NONE, abortedTransactions: null, records: read.data };
-      const { data, endOffset } = cutBatchesAt(read.data, limit);
+      // Usually the whole read lies below the last stable offset and there is nothing to cut.
+      const { data, endOffset } = read.nextOffset <= limit ? { data: read.data, endOffset: read.nextOffset } : cutBatchesAt(read.data, limit);
       return { ...base, errorCode: NONE, abortedTransactions: this.txns.abortedBetween(offset, endOffset), records: data };
     } catch (err) {
       return { ...base, errorCode: errorCodeOf(err), abortedTransactions: none, records: EMPTY };

@@ -6,13 +6,12 @@
  * whole topic throw BrokerError (map it with errorCodeOf).
  */
 import type { LogStore } from '../../storage/types.js';
-import { brokerError, errorCodeOf, kafkaCode, NONE } from './error-codes.js';
+import { brokerError, errorCodeOf, errorMessageOf, kafkaCode, NONE } from './error-codes.js';
 import { Compactor } from './compaction.js';
 import { fetchMany } from './fetch.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import { describeGroup, planOffsetReset } from './group-admin.js';
 import { OffsetStore } from './offset-store.js';
-import type { Partition } from './partition.js';
 import { configValue, describeTopicConfigs, editList, isListConfig, type TopicConfigs } from './topic-config.js';
 import { TopicRegistry, type Topic } from './topic-registry.js';
 import { TransactionCoordinator } from './transaction-coordinator.js';
@@ -65,6 +64,8 @@ export class StreamBroker {
   private maintenanceRunning: Promise<void> | null = null;
   private lastLogCleanup = Date.now();
   private closed = false;
+  /** Topics being auto-created by produce calls. */
+  private readonly creating = new Map<string, Promise<unknown>>();
 
   private constructor(
     private readonly settings: Settings,
@@ -203,26 +204,35 @@ export class StreamBroker {
 
   // ---- data ----
 
-  private async partitionFor(topic: string, index: number, autoCreate: boolean): Promise<Partition | undefined> {
-    if (autoCreate && this.settings.autoCreateTopics && this.topics.get(topic) === undefined) {
-      await this.topics.ensure(topic, this.settings.defaultPartitions);
-    }
-    return this.topics.partition(topic, index);
-  }
-
   /**
    * Appends one record batch (exactly one batch, as Produce v3+ carries) to a partition. Validates
    * the CRC, max.message.bytes, idempotent sequence and transaction membership. `acks` 0/1/-1 all
    * wait for the append (a single broker has no replicas to wait for), so `acks` only documents
-   * the caller's intent; with acks=0 the front-end simply sends no answer.
+   * the caller's intent; with acks=0 the front-end simply sends no answer. Calls take offsets in
+   * call order: the append is queued before this returns, or, while the topic is being auto-created,
+   * once it exists, in the order the calls arrived.
    */
-  async produce(topic: string, partition: number, records: Buffer, acks = -1): Promise<ProduceResult> {
-    let target: Partition | undefined;
-    try {
-      target = await this.partitionFor(topic, partition, true);
-    } catch (err) {
-      return { errorCode: errorCodeOf(err), errorMessage: (err as Error).message, baseOffset: -1, logAppendTime: -1, logStartOffset: -1 };
+  produce(topic: string, partition: number, records: Buffer, acks = -1): Promise<ProduceResult> {
+    if (!this.settings.autoCreateTopics || this.topics.get(topic) !== undefined) return this.appendTo(topic, partition, records);
+    return this.autoCreated(topic).then(
+      () => this.appendTo(topic, partition, records),
+      (err: unknown) => ({ errorCode: errorCodeOf(err), errorMessage: errorMessageOf(err), baseOffset: -1, logAppendTime: -1, logStartOffset: -1 }),
+    );
+  }
+
+  /** One shared creation per topic, so that produce calls waiting on it resume in arrival order. */
+  private autoCreated(topic: string): Promise<unknown> {
+    let created = this.creating.get(topic);
+    if (created === undefined) {
+      const forget = (): void => void this.creating.delete(topic);
+      created = this.topics.ensure(topic, this.settings.defaultPartitions).finally(forget);
+      this.creating.set(topic, created);
     }
+    return created;
+  }
+
+  private async appendTo(topic: string, partition: number, records: Buffer): Promise<ProduceResult> {
+    const target = this.topics.partition(topic, partition);
     if (target === undefined) {
       return { errorCode: UNKNOWN_PARTITION, errorMessage: `unknown partition ${topic}-${partition}`, baseOffset: -1, logAppendTime: -1, logStartOffset: -1 };
     }

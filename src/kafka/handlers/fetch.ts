@@ -34,7 +34,7 @@ function unknownTopicIdAnswer(partitionIndex: number): PartitionData {
 export const fetchHandler = defineHandler<FetchRequest, FetchResponse>({
   api: 'Fetch',
   minVersion: FIRST_RECORD_BATCH_VERSION,
-  concurrent: true,
+  order: 'free',
   read: readFetchRequest,
   sizeOf: sizeOfFetchResponse,
   write: writeFetchResponse,

@@ -8,18 +8,14 @@ import { fencedForVersion, NEVER_FENCED } from './producer-fencing.js';
 const FIRST_RECORD_BATCH_VERSION = 3;
 const VALID_ACKS = new Set([0, 1, -1]);
 
+function failed(index: number, errorCode: number, errorMessage: string): PartitionProduceResponse {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
+}
+
+/** Appends one partition's batch; the append is queued before the first await (see RequestOrder 'pipelined'). */
 async function producePartition(ctx: RequestContext, topic: string, index: number, records: Buffer | null, acks: number): Promise<PartitionProduceResponse> {
-  const failed = (errorCode: number, errorMessage: string): PartitionProduceResponse => ({
-    index,
-    errorCode,
-    baseOffset: -1n,
-    logAppendTimeMs: -1n,
-    logStartOffset: -1n,
-    recordErrors: [],
-    errorMessage,
-  });
-  if (!VALID_ACKS.has(acks)) return failed(kafkaCode('INVALID_REQUIRED_ACKS'), `acks must be 0, 1 or -1, not ${acks}`);
-  if (records === null || records.length === 0) return failed(kafkaCode('CORRUPT_MESSAGE'), 'no records');
+  if (!VALID_ACKS.has(acks)) return failed(index, kafkaCode('INVALID_REQUIRED_ACKS'), `acks must be 0, 1 or -1, not ${acks}`);
+  if (records === null || records.length === 0) return failed(index, kafkaCode('CORRUPT_MESSAGE'), 'no records');
   const result = await ctx.streams.produce(topic, index, records, acks);
   return {
     index,
@@ -36,6 +32,7 @@ async function producePartition(ctx: RequestContext, topic: string, index: numbe
 export const produceHandler = defineHandler<ProduceRequest, ProduceResponse>({
   api: 'Produce',
   minVersion: FIRST_RECORD_BATCH_VERSION,
+  order: 'pipelined',
   read: readProduceRequest,
   sizeOf: sizeOfProduceResponse,
   write: writeProduceResponse,

@@ -14,7 +14,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BATCH_HEADER_BYTES, batchTotalBytes, readBatchHeader, verifyBatchCrc, writeBaseOffset } from '../record-batch.js';
+import { BATCH_HEADER_BYTES, batchLastOffsetDelta, batchMaxTimestamp, isWholeValidBatch, readBatchHeader, writeBaseOffset } from '../record-batch.js';
 import { StorageError, type AppendResult, type FsyncMode, type LogConfig, type PartitionLog, type ReadResult } from '../types.js';
 import { readCheckpoint, takeCleanMarker, writeCheckpoint, writeCleanMarker, type LogPosition } from './checkpoint.js';
 import { fsyncDir } from './durable-fs.js';
@@ -124,26 +124,15 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     if (batch.length > this.settings.maxBatchBytes) {
       return Promise.reject(new StorageError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds ${this.settings.maxBatchBytes}`));
     }
-    let lastOffsetDelta: number;
-    let maxTimestamp: number;
-    try {
-      const header = readBatchHeader(batch);
-      if (batchTotalBytes(header) !== batch.length || !verifyBatchCrc(batch)) {
-        throw new StorageError('CORRUPT_BATCH', `batch of ${batch.length} bytes fails its length or CRC-32C check`);
-      }
-      lastOffsetDelta = header.lastOffsetDelta;
-      maxTimestamp = header.maxTimestamp;
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    if (!isWholeValidBatch(batch)) return Promise.reject(corruptBatch(batch));
     const now = Date.now();
     const baseOffset = this.assignedEnd;
-    const lastOffset = baseOffset + lastOffsetDelta;
+    const lastOffset = baseOffset + batchLastOffsetDelta(batch);
     let segment = this.active;
     if (this.mustRoll(segment, batch.length, lastOffset, now)) segment = this.roll();
     segment.firstAppendAt ??= now;
     writeBaseOffset(batch, 0, baseOffset);
-    segment.track(segment.size, batch.length, baseOffset, lastOffset, maxTimestamp, this.settings.indexIntervalBytes);
+    segment.track(segment.size, batch.length, baseOffset, lastOffset, batchMaxTimestamp(batch), this.settings.indexIntervalBytes);
     this.assignedEnd = lastOffset + 1;
     return this.writer.enqueue(batch, segment, { baseOffset, lastOffset, appendTime: now });
   }
@@ -351,6 +340,16 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
       this.onClose();
     }
   }
+}
+
+/** The error for a batch that isWholeValidBatch refused: readBatchHeader's own if the header is at fault. */
+function corruptBatch(batch: Buffer): StorageError {
+  try {
+    readBatchHeader(batch);
+  } catch (err) {
+    return err as StorageError;
+  }
+  return new StorageError('CORRUPT_BATCH', `batch of ${batch.length} bytes fails its length or CRC-32C check`);
 }
 
 function closed(name: string): StorageError {

@@ -1,14 +1,15 @@
 /**
  * Group commit: the single writer of a log's active segment.
  *
- * Appends are queued in parallel arrays (no per-append closure beyond the promise itself). The
- * write stage takes everything queued as one group and writes it with one writev per segment;
- * appends arriving meanwhile form the next group. Under fsync 'batch', each written group gets ONE
- * fdatasync covering it and everything written before it, and up to MAX_SYNCS_IN_FLIGHT syncs may
- * overlap the next writes: when a sync completes, every group written before it was issued is
- * durable and is acknowledged, always in append order. 'always' writes and fdatasyncs one append at
- * a time; 'never' acknowledges after the write. Any write or sync error is fatal: every group not
- * yet acknowledged, and every later append, is rejected with FSYNC_FAILED.
+ * Appends are queued in parallel arrays; every append's promise shares one executor, so an append
+ * allocates no closure of its own. The write stage takes everything queued as one group and writes
+ * it with one writev per segment; appends arriving meanwhile form the next group. Under fsync
+ * 'batch', each written group gets ONE fdatasync covering it and everything written before it, and
+ * up to MAX_SYNCS_IN_FLIGHT syncs may overlap the next writes: when a sync completes, every group
+ * written before it was issued is durable and is acknowledged, always in append order. 'always'
+ * writes and fdatasyncs one append at a time; 'never' acknowledges after the write. Any write or
+ * sync error is fatal: every group not yet acknowledged, and every later append, is rejected with
+ * FSYNC_FAILED.
  */
 import type { AppendResult, FsyncMode } from '../types.js';
 import { StorageError } from '../types.js';
@@ -24,6 +25,10 @@ export interface CommitStats {
   writes: number;
   fsyncs: number;
   bytes: number;
+  /** Milliseconds spent in writes of appended data. */
+  writeMs: number;
+  /** Milliseconds spent in fdatasyncs of appended data, summed over syncs (they may overlap). */
+  syncMs: number;
 }
 
 /** What the writer needs from its log. */
@@ -53,7 +58,7 @@ interface Sync {
 
 /** The queue, write stage and sync stage of one log. */
 export class GroupCommit {
-  readonly stats: CommitStats = { appends: 0, writes: 0, fsyncs: 0, bytes: 0 };
+  readonly stats: CommitStats = { appends: 0, writes: 0, fsyncs: 0, bytes: 0, writeMs: 0, syncMs: 0 };
   private buffers: Buffer[] = [];
   private segments: Segment[] = [];
   private results: AppendResult[] = [];
@@ -77,6 +82,12 @@ export class GroupCommit {
     this.writing ??= this.writeLoop();
   };
 
+  /** The executor of every append's promise: one closure for the log, none per append. */
+  private readonly holdSettlers = (resolve: (result: AppendResult) => void, reject: (error: unknown) => void): void => {
+    this.resolves.push(resolve);
+    this.rejects.push(reject);
+  };
+
   constructor(private readonly host: GroupCommitHost) {}
 
   /** Queues a stamped batch for `segment`; resolves with `result` once acknowledged. */
@@ -86,10 +97,7 @@ export class GroupCommit {
     this.buffers.push(buffer);
     this.segments.push(segment);
     this.results.push(result);
-    const promise = new Promise<AppendResult>((resolve, reject) => {
-      this.resolves.push(resolve);
-      this.rejects.push(reject);
-    });
+    const promise = new Promise<AppendResult>(this.holdSettlers);
     if (!this.writing && !this.startQueued) {
       this.startQueued = true;
       queueMicrotask(this.start);
@@ -126,7 +134,12 @@ export class GroupCommit {
         const group = await this.writeGroup(mode === 'always' ? 1 : this.buffers.length);
         if (mode === 'never') this.acknowledge(group, false);
         else if (mode === 'always') {
-          await this.sync(group.runs[group.runs.length - 1].segment);
+          try {
+            await this.sync(group.runs[group.runs.length - 1].segment);
+          } catch (err) {
+            this.unsynced.push(group); // so that fail() rejects it
+            throw err;
+          }
           this.acknowledge(group, true);
         } else {
           this.unsynced.push(group);
@@ -172,7 +185,9 @@ export class GroupCommit {
         while (j < count && segments[j] === segment) bytes += buffers[j++].length;
         if (!segment.handle) await this.startSegment(segment);
         const position = segment.writtenSize;
+        const started = performance.now();
         await writevAll(segment.handle!, j - i === count ? buffers : buffers.slice(i, j), position);
+        this.stats.writeMs += performance.now() - started;
         segment.writtenSize = position + bytes;
         this.stats.writes++;
         this.stats.bytes += bytes;
@@ -225,7 +240,9 @@ export class GroupCommit {
     if (!segment.handle) return;
     this.syncsInFlight++;
     try {
+      const started = performance.now();
       await segment.handle.datasync();
+      this.stats.syncMs += performance.now() - started;
       this.stats.fsyncs++;
     } finally {
       this.syncsInFlight--;

@@ -21,7 +21,7 @@ export const referenceUrl: string | undefined = process.env.AMQP_REFERENCE_URL |
 
 /** A `skip` option for tests that need Switchyard itself: false normally, the reason in reference mode. */
 export function switchyardOnly(why: string): string | false {
-  return referenceUrl === undefined ? false : `needs Switchyard (${why}); AMQP_REFERENCE_URL is set`;
+  return referenceUrl === undefined ? false : `Switchyard only (${why}); AMQP_REFERENCE_URL is set`;
 }
 
 const runSuffix = `-${process.pid.toString(36)}${Date.now().toString(36).slice(-5)}`;
