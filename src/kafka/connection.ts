@@ -53,6 +53,8 @@ export class KafkaConnection {
   /** Settles once every serial and pipelined request so far has completed. */
   private orderedDone: Promise<unknown> = Promise.resolve();
   private writeBlocked = false;
+  /** Whether responses are being gathered for one write at the end of this tick. */
+  private corked = false;
 
   constructor(
     private readonly socket: Socket,
@@ -175,13 +177,25 @@ export class KafkaConnection {
     }
   }
 
+  /**
+   * Writes one framed response. The socket stays corked until the current tick's callbacks are
+   * done, so responses completed together (one group commit acknowledges many) leave in one write.
+   */
   private send(chunks: Buffer[]): void {
     if (this.socket.destroyed) return;
-    this.socket.cork();
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
     for (const chunk of chunks) if (!this.socket.write(chunk)) this.writeBlocked = true;
-    this.socket.uncork();
     this.updateFlow();
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   /** Stops reading while too many responses are pending or the socket's buffer is full. */
   private updateFlow(): void {

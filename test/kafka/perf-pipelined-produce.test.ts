@@ -133,3 +133,18 @@ test('a serial request after pipelined produces starts only once they are acknow
   assert.equal((await streams.listOffsets(topic, 0, -2)).offset, 2, 'DeleteRecords ran after both produces');
   client.close();
 });
+
+test('pipelined produce requests to a topic they auto-create take offsets in arrival order', async () => {
+  const client = await RawKafkaClient.connect(address);
+  const requests = [];
+  for (let i = 0; i < 5; i++) requests.push(await client.encode('Produce', 7, 20 + i, produceBody('auto-created-in-order', `m${i}`)));
+  client.write(...requests);
+  const answers = [];
+  for (let i = 0; i < 5; i++) {
+    const { correlationId, body } = await client.next();
+    const partition = (body.responses as ProduceAnswer)[0].partitionResponses[0];
+    answers.push([correlationId, partition.errorCode, partition.baseOffset]);
+  }
+  assert.deepEqual(answers, [0, 1, 2, 3, 4].map((i) => [20 + i, 0, BigInt(i)]));
+  client.close();
+});

@@ -3,11 +3,11 @@
  * message TTL (expiring from the head, as RabbitMQ does), length limits with overflow behaviour,
  * delivery limits and dead-lettering. Quorum queues differ only in reporting `x-delivery-count`.
  */
-import { encodeBatch, type DecodedRecord } from '../../storage/record-batch.js';
+import type { DecodedRecord } from '../../storage/record-batch.js';
 import { QueueLog, type SettleReason } from '../../storage/queue-log.js';
 import type { LogConfig, LogStore } from '../../storage/types.js';
 import type { DeadLetterReason } from './dead-letter.js';
-import { Lane, LOADING } from './lane.js';
+import { Lane, LOADING, type LaneHost } from './lane.js';
 import { contentFromRecord, expiryTime, isPersistent, queuedMessage, type MessageContent, type QueuedMessage, type SharedRecord } from './message.js';
 import type { QueueSettings } from './queue-arguments.js';
 import { BrokerQueue, isPersisted, REFUSED, TAKEN_AT_ONCE, type EnqueueResult, type QueueDefinition, type QueueHooks } from './queue-base.js';
@@ -39,11 +39,19 @@ export class ClassicQueue extends BrokerQueue {
     const queue = new ClassicQueue(vhost, definition, settings, hooks);
     const config: Partial<LogConfig> = isPersisted(definition) ? {} : { fsync: 'never' };
     const laneCount = settings.maxPriority === undefined ? 1 : settings.maxPriority + 1;
+    const host: LaneHost = {
+      message: (record, lane) => queue.messageFromRecord(record, lane),
+      loaded: () => queue.scheduleDispatch(),
+      error: (err) => queue.fail(err),
+      stored: (lane, content, offset) => queue.appended(lane, content, offset),
+      // A failed append is the publisher's error, unless the queue is gone (its logs are closed).
+      appendFailed: (err) => {
+        if (!queue.deleted) throw err;
+      },
+    };
     for (let i = 0; i < laneCount; i++) {
       const log = await QueueLog.open(store, laneLogName(definition.logName, i), config);
-      queue.lanes.push(
-        new Lane(i, log, (record, lane) => queue.messageFromRecord(record, lane), () => queue.scheduleDispatch(), (err) => queue.fail(err)),
-      );
+      queue.lanes.push(new Lane(i, log, host));
     }
     if (recover) await queue.recover();
     return queue;
@@ -89,22 +97,19 @@ export class ClassicQueue extends BrokerQueue {
     }
     const lane = this.laneFor(content);
     if (this.deliverAtOnce(lane, content)) return TAKEN_AT_ONCE;
-    const stored = lane.append(
-      encodeBatch([record.get()]),
-      size,
-      (result) => {
-        if (this.deleted) return;
-        this.storedBytes += size;
-        const expiresAt = expiryTime(content.properties, Date.now(), this.settings.messageTtl);
-        const message = queuedMessage(content, result.baseOffset, lane.index, expiresAt, false);
-        lane.offerAppended(message);
-        this.dispatch(message);
-        if (message.expiresAt !== Infinity) this.armExpiry(message.expiresAt);
-        if (this.settings.overflow === 'drop-head' && this.isOverLimit()) this.enforceLimits();
-      },
-      this.appendFailed,
-    );
-    return { rejected: false, stored };
+    return { rejected: false, stored: lane.append(content, record.get()) };
+  }
+
+  /** A message appended to `lane` is stored at `offset`: it is offered to consumers. */
+  private appended(lane: Lane, content: MessageContent, offset: number): void {
+    if (this.deleted) return;
+    this.storedBytes += content.body.length;
+    const expiresAt = expiryTime(content.properties, Date.now(), this.settings.messageTtl);
+    const message = queuedMessage(content, offset, lane.index, expiresAt, false);
+    lane.offerAppended(message);
+    this.dispatch(message);
+    if (message.expiresAt !== Infinity) this.armExpiry(message.expiresAt);
+    if (this.settings.overflow === 'drop-head' && this.isOverLimit()) this.enforceLimits();
   }
 
   /**
@@ -205,11 +210,6 @@ export class ClassicQueue extends BrokerQueue {
     clearTimeout(this.expiryTimer);
     await Promise.all(this.lanes.map((lane) => lane.release(deleteLogs)));
   }
-
-  /** A failed append is the publisher's error, unless the queue is gone (its logs are closed). */
-  private readonly appendFailed = (err: unknown): void => {
-    if (!this.deleted) throw err;
-  };
 
   /**
    * Resolves once the appends in progress in lanes of priority above `index` have landed (every lane

@@ -7,10 +7,10 @@
  * Ready messages, in delivery order: requeued ones (always older than the window), then the window,
  * then whatever the log holds past `readPos`.
  */
-import { decodeRecords, splitBatches, type DecodedRecord } from '../../storage/record-batch.js';
+import { decodeRecords, encodeBatch, splitBatches, type DecodedRecord, type RecordInput } from '../../storage/record-batch.js';
 import type { QueueLog, SettleReason } from '../../storage/queue-log.js';
-import type { AppendResult } from '../../storage/types.js';
-import type { QueuedMessage } from './message.js';
+import type { MessageContent, QueuedMessage } from './message.js';
+import { pendingBatch, type PendingBatch } from './pending-batch.js';
 
 /** Returned by peek() when the next message must first be read from the log. */
 export const LOADING = Symbol('loading');
@@ -18,11 +18,25 @@ export const LOADING = Symbol('loading');
 const WINDOW_MESSAGES = 1024;
 const WINDOW_BYTES = 4 * 1024 * 1024;
 const READ_BYTES = 256 * 1024;
+/** Messages appended in one turn go to the log as one batch of at most this many messages and body bytes. */
+const BATCH_MESSAGES = 1024;
+const BATCH_BYTES = 1024 * 1024;
 
 function noop(): void {}
 
-/** Turns a stored record into a queued message (expiry and redelivered flag depend on the queue). */
-export type MessageFactory = (record: DecodedRecord, lane: number) => QueuedMessage;
+/** What a lane needs from its queue. */
+export interface LaneHost {
+  /** Turns a stored record into a queued message (expiry and redelivered flag depend on the queue). */
+  message(record: DecodedRecord, lane: number): QueuedMessage;
+  /** A read from the log completed (successfully or not). */
+  loaded(): void;
+  /** A background read failed. */
+  error(err: unknown): void;
+  /** A message appended by `append` is stored at `offset` (not called for messages a purge covered). */
+  stored(lane: Lane, content: MessageContent, offset: number): void;
+  /** An append failed: throw to fail its publishers, return to ignore it. */
+  appendFailed(err: unknown): void;
+}
 
 /** A priority level of a queue: a log of messages plus its delivery state. */
 export class Lane {
@@ -41,7 +55,9 @@ export class Lane {
    * as they arrive rather than read back.
    */
   private tail: number;
-  /** Appends issued so far: an append's sequence number is this count before it. */
+  /** Messages of the current turn not yet handed to the log. */
+  private batch: PendingBatch | undefined;
+  /** Messages appended so far: a message's sequence number is this count before it. */
   private issued = 0;
   /** Appends numbered below this mark were covered by a purge: they are settled as they land. */
   private purgedBefore = 0;
@@ -51,16 +67,14 @@ export class Lane {
   /** Of those, the ones a purge covered, and their body bytes. */
   private doomed = 0;
   private doomedBytes = 0;
-  /** The latest append's outcome; a log acknowledges appends in order, so every earlier one is processed first. */
+  /** The latest batch's outcome; a log acknowledges appends in order, so every earlier one is processed first. */
   private lastAppend: Promise<void> = Promise.resolve();
   private released = false;
 
   constructor(
     readonly index: number,
     readonly log: QueueLog,
-    private readonly makeMessage: MessageFactory,
-    private readonly onLoaded: () => void,
-    private readonly onError: (err: unknown) => void,
+    private readonly host: LaneHost,
   ) {
     this.readPos = log.log.startOffset;
     this.tail = log.log.highWatermark;
@@ -83,28 +97,26 @@ export class Lane {
   }
 
   /**
-   * Appends one message batch of `bytes` body bytes. Once it is stored, `stored` gets its result
-   * (then the queue calls offerAppended), unless a purge issued meanwhile covered it: it is then
-   * settled here. If the append fails, `failed` gets the error.
+   * Appends one message. Messages appended during one turn of the event loop are written as one
+   * batch. Once a message is stored the host's `stored` gets its offset (then the queue calls
+   * offerAppended), unless a purge issued meanwhile covered it: it is then settled here. The promise
+   * settles once the message is processed; if the append fails, the host's `appendFailed` decides.
    */
-  append(batch: Buffer, bytes: number, stored: (result: AppendResult) => void, failed: (err: unknown) => void): Promise<void> {
-    const seq = this.issued++;
+  append(content: MessageContent, record: RecordInput): Promise<void> {
+    const bytes = content.body.length;
+    let batch = this.batch;
+    if (batch !== undefined && (batch.contents.length >= BATCH_MESSAGES || batch.bytes + bytes > BATCH_BYTES)) {
+      this.flush();
+      batch = undefined;
+    }
+    batch ??= this.openBatch();
+    this.issued++;
     this.pending++;
     this.pendingBytesTotal += bytes;
-    const outcome = this.log.publish(batch).then(
-      (result) => {
-        this.processed(seq, bytes);
-        if (result.lastOffset >= this.tail) this.tail = result.lastOffset + 1;
-        if (seq < this.purgedBefore) this.settlePurged(result.baseOffset);
-        else stored(result);
-      },
-      (err: unknown) => {
-        this.processed(seq, bytes);
-        failed(err);
-      },
-    );
-    this.lastAppend = outcome;
-    return outcome;
+    batch.contents.push(content);
+    batch.records.push(record);
+    batch.bytes += bytes;
+    return batch.done;
   }
 
   /**
@@ -113,6 +125,7 @@ export class Lane {
    */
   whenAppended(): Promise<void> | undefined {
     if (this.pending === this.doomed) return undefined;
+    this.flush();
     return this.lastAppend.then(noop, noop);
   }
 
@@ -225,6 +238,7 @@ export class Lane {
 
   /** Closes (or deletes) the lane's log once the appends in progress are processed. */
   async release(deleteLog: boolean): Promise<void> {
+    this.flush();
     await this.lastAppend.then(noop, noop);
     this.released = true;
     await (deleteLog ? this.log.delete() : this.log.close());
@@ -238,6 +252,64 @@ export class Lane {
       const { messages, next } = this.decode(result.data, pos, result.nextOffset, WINDOW_MESSAGES);
       for (const message of messages) yield message;
       pos = this.log.nextUnsettled(next);
+    }
+  }
+
+  private openBatch(): PendingBatch {
+    const batch = pendingBatch(this.issued);
+    this.batch = batch;
+    queueMicrotask(this.flush);
+    return batch;
+  }
+
+  /** Hands the messages collected so far to the log (at the end of the turn, or when something must wait for them). */
+  private readonly flush = (): void => {
+    const batch = this.batch;
+    if (batch === undefined) return;
+    this.batch = undefined;
+    let appended: Promise<{ baseOffset: number }>;
+    try {
+      appended = this.log.publish(encodeBatch(batch.records));
+    } catch (err) {
+      appended = Promise.reject(err);
+    }
+    this.lastAppend = appended.then(
+      (result) => this.landed(batch, result.baseOffset),
+      (err: unknown) => this.lost(batch, err),
+    );
+  };
+
+  /** A batch is stored from `baseOffset` on: each message is processed in order. */
+  private landed(batch: PendingBatch, baseOffset: number): void {
+    let failure: { err: unknown } | undefined;
+    for (let i = 0; i < batch.contents.length; i++) {
+      const seq = batch.firstSeq + i;
+      const content = batch.contents[i];
+      const offset = baseOffset + i;
+      this.processed(seq, content.body.length);
+      if (offset >= this.tail) this.tail = offset + 1;
+      if (seq < this.purgedBefore) {
+        this.settlePurged(offset);
+        continue;
+      }
+      try {
+        this.host.stored(this, content, offset);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+    if (failure) batch.reject(failure.err);
+    else batch.resolve();
+  }
+
+  /** A batch could not be stored. */
+  private lost(batch: PendingBatch, err: unknown): void {
+    for (let i = 0; i < batch.contents.length; i++) this.processed(batch.firstSeq + i, batch.contents[i].body.length);
+    try {
+      this.host.appendFailed(err);
+      batch.resolve();
+    } catch (thrown) {
+      batch.reject(thrown);
     }
   }
 
@@ -288,7 +360,7 @@ export class Lane {
       for (const record of decodeRecords(batch)) {
         if (record.offset < from || this.log.isSettled(record.offset)) continue;
         if (messages.length === limit) return { messages, next: record.offset };
-        messages.push(this.makeMessage(record, this.index));
+        messages.push(this.host.message(record, this.index));
       }
     }
     return { messages, next: nextOffset };
@@ -306,10 +378,10 @@ export class Lane {
         }
         this.readPos = Math.max(this.readPos, next);
       })
-      .catch((err: unknown) => this.onError(err))
+      .catch((err: unknown) => this.host.error(err))
       .finally(() => {
         this.loading = undefined;
-        this.onLoaded();
+        this.host.loaded();
       });
   }
 }

@@ -225,7 +225,8 @@ export class StreamBroker {
     let created = this.creating.get(topic);
     if (created === undefined) {
       const forget = (): void => void this.creating.delete(topic);
-      created = this.topics.ensure(topic, this.settings.defaultPartitions).finally(forget);
+      created = this.topics.ensure(topic, this.settings.defaultPartitions);
+      created.then(forget, forget);
       this.creating.set(topic, created);
     }
     return created;
