@@ -35,9 +35,9 @@ export interface ResponseBody {
  * request order):
  * - `serial`: starts once every earlier serial and pipelined request has completed;
  * - `pipelined`: starts once every earlier serial request has completed, in arrival order, without
- *   waiting for earlier pipelined ones; its handler does its order-sensitive work (Produce: the
- *   append that takes the offsets) before its first await, so appends keep the arrival order while
- *   their acknowledgements share one group commit;
+ *   waiting for earlier pipelined ones; its handler must queue its order-sensitive work (Produce:
+ *   the appends that take the offsets) in call order, so appends keep the arrival order while their
+ *   acknowledgements share one group commit;
  * - `free`: starts at once and may complete after later requests (long polls).
  */
 export type RequestOrder = 'serial' | 'pipelined' | 'free';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Admin, Kafka, RecordMetadata } from 'kafkajs';
-import { freePort, startServerProcess, type ServerProcess, type ServerProcessOptions } from './kafka-server-process.js';
+import { freePort, startServerProcess, type ServerProcessOptions } from './kafka-server-process.js';
 import { startFaultProxy } from './kafka-fault-proxy.js';
 import { assertConsumerResumes, committedOffsets, crashClient, idempotentProducer, readWholeTopic, recordMessage, recordValue, waitFor, type StoredRecord } from './kafka-crash-kit.js';
 
@@ -29,7 +29,7 @@ function assertExactly(records: Map<number, StoredRecord[]>, count: number): voi
 }
 
 /** Runs `body` against a server process on a fresh data directory; kills everything left afterwards. */
-async function withServer(options: Omit<ServerProcessOptions, 'dataDir'>, body: (ctx: { server: ServerProcess; restart(): Promise<void>; admin: Admin; kafka: Kafka }) => Promise<void>): Promise<void> {
+async function withServer(options: Omit<ServerProcessOptions, 'dataDir'>, body: (ctx: { restart(): Promise<void>; admin: Admin; kafka: Kafka }) => Promise<void>): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-kafka-crash-'));
   let server = await startServerProcess({ ...options, dataDir });
   const host = options.advertisedHost ?? server.kafka.host;
@@ -38,9 +38,6 @@ async function withServer(options: Omit<ServerProcessOptions, 'dataDir'>, body: 
   try {
     await admin.connect();
     await body({
-      get server() {
-        return server;
-      },
       async restart() {
         await server.kill();
         server = await startServerProcess({ ...options, dataDir });

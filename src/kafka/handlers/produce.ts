@@ -12,7 +12,7 @@ function failed(index: number, errorCode: number, errorMessage: string): Partiti
   return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, recordErrors: [], errorMessage };
 }
 
-/** Appends one partition's batch; the append is queued before the first await (see RequestOrder 'pipelined'). */
+/** Appends one partition's batch; appends are queued in call order (see StreamBroker.produce and RequestOrder). */
 async function producePartition(ctx: RequestContext, topic: string, index: number, records: Buffer | null, acks: number): Promise<PartitionProduceResponse> {
   if (!VALID_ACKS.has(acks)) return failed(index, kafkaCode('INVALID_REQUIRED_ACKS'), `acks must be 0, 1 or -1, not ${acks}`);
   if (records === null || records.length === 0) return failed(index, kafkaCode('CORRUPT_MESSAGE'), 'no records');
