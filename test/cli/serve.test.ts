@@ -1,39 +1,21 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { serveOptions } from '../../src/cli/serve.js';
+import { startServeProcess } from '../support/server-process.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
 
-/** Starts `switchyard serve` as a child process and waits for its ready line. */
+/** Starts `switchyard serve` with exactly `args` (no defaults added) and waits for its ready line. */
 async function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [...CLI, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: string[] = [];
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const reader = createInterface({ input: child.stdout });
-  const ready = new Promise<void>((resolve, reject) => {
-    reader.on('line', (line) => {
-      lines.push(line);
-      if (line.includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before ready: ${stderr}`)));
-  });
-  await ready;
-  const addresses = Object.fromEntries(
-    lines.flatMap((line) => {
-      const match = /^switchyard: (\w+) listening on \w+:\/\/([\d.]+):(\d+)$/.exec(line);
-      return match ? [[match[1], { host: match[2], port: Number(match[3]) }]] : [];
-    }),
-  ) as Record<string, { host: string; port: number }>;
-  return { child, lines, addresses };
+  const server = await startServeProcess(args, env, false);
+  return { child: server.child, lines: server.lines, addresses: server.listeners };
 }
 
 describe('switchyard serve', () => {
