@@ -48,12 +48,13 @@ function invalid(key: string, queue: string, vhost: string, why: string): Broker
   return new BrokerError('PRECONDITION_FAILED', `invalid arg '${key}' for queue '${queue}' in vhost '${vhost}': ${why}`);
 }
 
-function integerArg(args: FieldTable, key: string, min: number, queue: string, vhost: string): number | undefined {
+function integerArg(args: FieldTable, key: string, min: number, queue: string, vhost: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const raw = args[key];
   if (raw === undefined) return undefined;
   const n = numericValue(raw);
   if (n === undefined || !Number.isInteger(n)) throw invalid(key, queue, vhost, `expected an integer, got ${describe(raw)}`);
   if (n < min) throw invalid(key, queue, vhost, `value ${n} is below ${min}`);
+  if (n > max) throw invalid(key, queue, vhost, `value ${n} is above ${max}`);
   return n;
 }
 
@@ -87,7 +88,7 @@ export function parseQueueArguments(args: FieldTable, queue: string, vhost: stri
   }
   const sac = args['x-single-active-consumer'];
   if (sac !== undefined && typeof sac !== 'boolean') throw invalid('x-single-active-consumer', queue, vhost, `expected a boolean, got ${describe(sac)}`);
-  const maxPriority = integerArg(args, 'x-max-priority', 0, queue, vhost);
+  const maxPriority = integerArg(args, 'x-max-priority', 0, queue, vhost, 255);
   const maxAge = stringArg(args, 'x-max-age', queue, vhost);
   return {
     type,

@@ -77,7 +77,8 @@ export class StreamQueue extends BrokerQueue {
   }
 
   get(): Promise<QueuedMessage | undefined> {
-    return Promise.reject(new BrokerError('PRECONDITION_FAILED', `queue '${this.name}' in vhost '${this.vhost}' is a stream: basic.get is not supported`));
+    // RabbitMQ closes the connection (540) for this, not just the channel.
+    return Promise.reject(new BrokerError('NOT_IMPLEMENTED', `basic.get not supported by stream queues queue '${this.name}' in vhost '${this.vhost}'`));
   }
 
   ack(): void {}

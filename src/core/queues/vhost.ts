@@ -88,7 +88,6 @@ export class Vhost {
       return;
     }
     if (name === '') throw this.defaultExchangeRefusal();
-    if (name.startsWith('amq.')) throw new BrokerError('ACCESS_REFUSED', `exchange name '${name}' contains reserved prefix 'amq.*'`);
     if (!EXCHANGE_TYPES.has(options.type)) throw new BrokerError('COMMAND_INVALID', `unknown exchange type '${options.type}'`);
     const definition: ExchangeDefinition = {
       name,
@@ -110,6 +109,8 @@ export class Vhost {
       assertArgumentsEquivalent(d.arguments, definition.arguments, 'exchange', name, this.name, ['alternate-exchange']);
       return;
     }
+    // As RabbitMQ: an existing amq.* exchange may be redeclared (equivalence applies); a new one may not be made.
+    if (name.startsWith('amq.')) throw new BrokerError('ACCESS_REFUSED', `exchange name '${name}' contains reserved prefix 'amq.*'`);
     this.exchanges.set(name, new Exchange(this.name, definition));
     if (definition.durable) {
       const { name: n, type, autoDelete, internal, arguments: args } = definition;

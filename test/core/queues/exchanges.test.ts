@@ -94,6 +94,8 @@ describe('exchanges', () => {
     const { session, broker } = await memoryBroker();
     for (const n of ['amq.direct', 'amq.fanout', 'amq.topic', 'amq.headers', 'amq.match']) await session.exchangeDeclare(n, { type: 'direct', passive: true });
     await rejectsWith(() => session.exchangeDeclare('amq.custom', { type: 'direct' }), 'ACCESS_REFUSED');
+    await session.exchangeDeclare('amq.direct', { type: 'direct', durable: true });
+    await rejectsWith(() => session.exchangeDeclare('amq.fanout', { type: 'topic', durable: true }), 'PRECONDITION_FAILED');
     await rejectsWith(() => session.exchangeDelete('amq.direct'), 'ACCESS_REFUSED');
     await broker.close();
   });

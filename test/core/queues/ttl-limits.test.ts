@@ -103,6 +103,7 @@ describe('TTL and length limits', () => {
     for (let d = await session.get('p', true); d; d = await session.get('p', true)) order.push(d.body.toString());
     assert.deepEqual(order, ['high-1', 'over-max', 'high-2', 'low-1', 'low-2', 'none']);
     await rejectsWith(() => session.queueDeclare('bad', { arguments: { 'x-max-priority': -1 } }), 'PRECONDITION_FAILED');
+    await rejectsWith(() => session.queueDeclare('bad', { arguments: { 'x-max-priority': 256 } }), 'PRECONDITION_FAILED');
     await broker.close();
   });
 });
