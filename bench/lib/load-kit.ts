@@ -13,18 +13,22 @@ export function ageMillis(payload: Uint8Array): number {
   return performance.now() - Buffer.from(payload.buffer, payload.byteOffset, 8).readDoubleLE(0);
 }
 
-/** Spreads sends evenly at `ratePerSec`: `wait()` is undefined when the next send is due, else a promise. */
+/**
+ * Spreads sends evenly at `ratePerSec`. `wait()` resolves when the next send is due; when it is already due
+ * it still yields one event-loop turn, so a sender behind schedule lets socket callbacks (acks, deliveries)
+ * run instead of flushing its whole backlog first.
+ */
 export class Pacer {
   private readonly started = performance.now();
   private sent = 0;
 
   constructor(private readonly ratePerSec: number) {}
 
-  /** Call once per send; await the result when it is a promise. */
-  wait(): Promise<void> | undefined {
+  /** Call once per send and await the result. */
+  wait(): Promise<void> {
     const dueAt = this.started + (this.sent++ * 1000) / this.ratePerSec;
     const ahead = dueAt - performance.now();
-    if (ahead < 1) return undefined;
+    if (ahead < 1) return new Promise((resolve) => setImmediate(resolve));
     return new Promise((resolve) => setTimeout(resolve, ahead));
   }
 }

@@ -18,5 +18,5 @@ export const amqpTransient: Scenario = {
     );
     return [...load, socketCeiling('16B transient', SIZE, count, 4096)];
   },
-  notes: () => ['switchyard writes every message to its log even when transient (its fsync mode still applies); RabbitMQ keeps transient messages in memory.'],
+  notes: () => ['switchyard hands a transient message straight to a waiting no-ack consumer of an idle queue, as RabbitMQ does; otherwise it goes through the log (its fsync mode applies) while RabbitMQ keeps transient messages in memory.'],
 };

@@ -133,16 +133,6 @@ export async function kcatConsume(brokers: string[], topic: string, count: numbe
 }
 
 /**
- * Resolves once pending I/O callbacks have run. A paced loop that has fallen behind must still yield
- * to them: awaiting an already-due send only yields a microtask, so the loop would produce its whole
- * backlog before a single produce response or fetch answer is read, and every latency it measures
- * would include that backlog.
- */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
-/**
  * Produces at a steady rate (one request per millisecond tick) and consumes with a kafkajs consumer group;
  * latency is produce-time stamp to arrival at the consumer.
  */
@@ -169,7 +159,7 @@ export async function kafkaFixedRate(brokers: string[], ratePerSec: number, coun
     const started = performance.now();
     for (let sent = 0; sent < count; sent += 10) {
       checkAborted(signal);
-      await (pacer.wait() ?? nextTurn());
+      await pacer.wait();
       const messages = Array.from({ length: Math.min(10, count - sent) }, () => ({ value: stampedPayload(size) }));
       producer.send({ topic, acks: -1, messages }).catch((error: Error) => received.fail(error));
     }
