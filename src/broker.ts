@@ -146,10 +146,15 @@ export class Broker {
 
   private async shutdown(): Promise<void> {
     this.alarm?.stop();
-    await Promise.allSettled(this.listeners.map((listener) => listener.close()));
-    await this.queues.close();
-    await this.streams.close();
-    await this.store.close();
-    await this.lock?.release();
+    try {
+      await Promise.allSettled(this.listeners.map((listener) => listener.close()));
+      // Each model closes even if the other failed; the store always closes last, then the lock goes.
+      const models = await Promise.allSettled([this.queues.close(), this.streams.close()]);
+      await this.store.close();
+      const failed = models.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    } finally {
+      await this.lock?.release();
+    }
   }
 }

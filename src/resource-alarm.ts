@@ -28,7 +28,9 @@ export class ResourceAlarm {
 
   /** Starts periodic checks (the timer does not keep the process alive). */
   start(): void {
-    this.timer = setInterval(() => void this.check(), this.limits.intervalMs ?? 2000);
+    this.timer = setInterval(() => {
+      this.check().catch((error: unknown) => console.error(`switchyard: resource check failed: ${(error as Error).message}`));
+    }, this.limits.intervalMs ?? 2000);
     this.timer.unref();
   }
 

@@ -41,7 +41,11 @@ export interface AdminReply {
  */
 export async function startAdminServer(routes: AdminRoute[], options: { host: string; port: number }): Promise<ProtocolListener> {
   const server = createServer((request, response) => {
-    void answer(routes, request, response);
+    answer(routes, request, response).catch((error: unknown) => {
+      // Only the reply itself can fail here (the client went away): log it, never take the broker down.
+      console.error('switchyard: admin API reply failed:', (error as Error).message);
+      response.destroy();
+    });
   });
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve, reject) => {
@@ -64,9 +68,9 @@ export async function startAdminServer(routes: AdminRoute[], options: { host: st
 }
 
 async function answer(routes: AdminRoute[], request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
   let reply: AdminReply | undefined;
   try {
+    const url = parseRequestUrl(request.url);
     for (const route of routes) {
       reply = await route(request, url);
       if (reply) break;
@@ -92,6 +96,17 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   return size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
+/** A request target the admin API cannot parse (a malformed URL or percent-encoding). */
+class BadRequestTarget extends Error {}
+
+function parseRequestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    throw new BadRequestTarget(`malformed request target: ${target}`);
+  }
+}
+
 /** HTTP statuses for broker errors that are the caller's doing; anything else is a 500. */
 const CLIENT_ERRORS: Partial<Record<ErrorName, number>> = {
   NOT_FOUND: 404,
@@ -112,7 +127,9 @@ function errorReply(error: unknown): AdminReply {
     const status = CLIENT_ERRORS[error.errorName] ?? 500;
     return { status, body: { error: error.errorName.toLowerCase(), reason: error.message } };
   }
-  if (error instanceof SyntaxError) return { status: 400, body: { error: 'bad_request', reason: error.message } };
+  if (error instanceof SyntaxError || error instanceof URIError || error instanceof BadRequestTarget) {
+    return { status: 400, body: { error: 'bad_request', reason: error.message } };
+  }
   return { status: 500, body: { error: 'internal_error', reason: (error as Error).message } };
 }
 
