@@ -23,6 +23,8 @@ const MIN_REQUEST_BYTES = 8;
 const SASL_AUTHENTICATE_KEY = 36;
 /** APIs served before a SASL listener has authenticated the client. */
 const PRE_AUTH_APIS = new Set(['ApiVersions', 'SaslHandshake', 'SaslAuthenticate']);
+/** Largest request before a SASL listener has authenticated the client (Kafka's sasl.server.max.receive.size). */
+const PRE_AUTH_MAX_REQUEST_BYTES = 524288;
 
 function ignore(): void {}
 
@@ -60,7 +62,7 @@ export class KafkaConnection {
     private readonly socket: Socket,
     private readonly deps: ConnectionDeps,
   ) {
-    this.frames = new FrameReader(deps.maxRequestBytes);
+    this.frames = new FrameReader(deps.sasl === null ? deps.maxRequestBytes : Math.min(deps.maxRequestBytes, PRE_AUTH_MAX_REQUEST_BYTES));
     this.responses = new ResponseQueue((data) => this.send(data));
     this.sasl = deps.sasl === null ? null : new SaslSession(deps.sasl);
     socket.setNoDelay(true);
@@ -86,6 +88,7 @@ export class KafkaConnection {
   }
 
   private onData(chunk: Buffer): void {
+    if (this.sasl?.authenticated) this.frames.setMaxFrameBytes(this.deps.maxRequestBytes);
     let frames: Buffer[];
     try {
       frames = this.frames.push(chunk);

@@ -10,9 +10,14 @@ export class FrameReader {
 
   /** `maxFrameBytes` bounds one frame; `minFrameBytes` is the smallest acceptable frame. */
   constructor(
-    private readonly maxFrameBytes: number,
+    private maxFrameBytes: number,
     private readonly minFrameBytes = 0,
   ) {}
+
+  /** Changes the largest frame accepted from the next frame on (e.g. once a client has logged in). */
+  setMaxFrameBytes(maxFrameBytes: number): void {
+    this.maxFrameBytes = maxFrameBytes;
+  }
 
   /** Adds received bytes and returns every complete frame (without its size prefix). */
   push(chunk: Buffer): Buffer[] {

@@ -3,15 +3,25 @@ import assert from 'node:assert/strict';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
 import { startAmqpBroker, unique, type AmqpTestBroker } from './amqp-support/broker.js';
 
-/** Polls basic.get until a message arrives (TTL and dead-lettering happen in the background). */
-async function getEventually(ch: Channel, queue: string, timeoutMs = 5000): Promise<GetMessage> {
+/** Polls basic.get until a message arrives (TTL, dead-lettering and requeues happen in the background). */
+async function getEventually(ch: Channel, queue: string, noAck = true, timeoutMs = 5000): Promise<GetMessage> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const msg = await ch.get(queue, { noAck: true });
+    const msg = await ch.get(queue, { noAck });
     if (msg) return msg;
     if (Date.now() > deadline) throw new Error(`nothing arrived in ${queue}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * `x-delivery-count` on the first delivery from a quorum queue: absent, as in current RabbitMQ (3.12 and
+ * later); RabbitMQ 3.10 and 3.11 sent 0.
+ */
+function firstDeliveryCount(conn: ChannelModel): number | undefined {
+  const { product, version } = conn.connection.serverProperties;
+  const [major, minor] = String(version).split('.').map(Number);
+  return product === 'RabbitMQ' && major === 3 && minor < 12 ? 0 : undefined;
 }
 
 type Death = { count: number; reason: string; queue: string; exchange: string; 'routing-keys': string[] };
@@ -111,5 +121,41 @@ describe('amqplib: dead-lettering, TTL, length limits, delivery limits', () => {
     assert.equal((dead.properties.headers?.['x-death'] as Death[])[0]!.reason, 'delivery_limit');
     assert.equal(deliveries, 2, 'delivered once, redelivered once, then dead-lettered');
     await consumer.close();
+  });
+  it('length limits hold for a burst published without waiting for confirms', async () => {
+    const bodies = ['aaaa1', 'aaaa2', 'aaaa3', 'aaaa4'];
+    const drain = async (queue: string): Promise<string[]> => {
+      const got: string[] = [];
+      for (let m = await ch.get(queue, { noAck: true }); m; m = await ch.get(queue, { noAck: true })) got.push(m.content.toString());
+      return got;
+    };
+    await ch.assertQueue(unique('max-bytes-q'), { arguments: { 'x-max-length-bytes': 10 } });
+    await ch.assertQueue(unique('max-count-q'), { arguments: { 'x-max-length': 2 } });
+    for (const b of bodies) {
+      pub.sendToQueue(unique('max-bytes-q'), Buffer.from(b));
+      pub.sendToQueue(unique('max-count-q'), Buffer.from(b));
+    }
+    await pub.waitForConfirms();
+    assert.deepEqual(await drain(unique('max-bytes-q')), ['aaaa3', 'aaaa4']);
+    assert.deepEqual(await drain(unique('max-count-q')), ['aaaa3', 'aaaa4']);
+    await ch.assertQueue(unique('reject-bytes-q'), { arguments: { 'x-max-length-bytes': 10, 'x-overflow': 'reject-publish' } });
+    const outcomes = bodies.map(
+      (b) => new Promise<boolean>((resolve) => pub.sendToQueue(unique('reject-bytes-q'), Buffer.from(b), {}, (err) => resolve(err === null || err === undefined))),
+    );
+    assert.deepEqual(await Promise.all(outcomes), [true, true, false, false]);
+    assert.deepEqual(await drain(unique('reject-bytes-q')), ['aaaa1', 'aaaa2']);
+  });
+
+  it('a quorum queue reports x-delivery-count from the first redelivery on', async () => {
+    await ch.assertQueue(unique('count-q'), { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    pub.sendToQueue(unique('count-q'), Buffer.from('m'));
+    await pub.waitForConfirms();
+    const first = await getEventually(ch, unique('count-q'), false);
+    assert.equal(first.properties.headers?.['x-delivery-count'], firstDeliveryCount(conn));
+    ch.nack(first, false, true);
+    const second = await getEventually(ch, unique('count-q'), false);
+    assert.equal(second.fields.redelivered, true);
+    assert.equal(second.properties.headers?.['x-delivery-count'], 1);
+    ch.ack(second);
   });
 });

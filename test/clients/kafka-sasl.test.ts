@@ -81,3 +81,23 @@ test('kafka-python authenticates with PLAIN and SCRAM-SHA-256', { skip: skipKafk
     assert.deepEqual(produced.offsets, [0, 1, 2], mechanism);
   }
 });
+
+test('before authentication a large request closes the connection, after it the usual limit applies', async () => {
+  const [host, port] = broker.brokers[0].split(':');
+  // A size prefix of 1 MiB: over the pre-authentication limit, so the broker must not wait to buffer it.
+  const closedBy = await new Promise<string>((resolve, reject) => {
+    const socket = connect(Number(port), host, () => socket.write(Buffer.from([0x00, 0x10, 0x00, 0x00, 0x00, 0x12])));
+    socket.on('error', reject);
+    socket.on('close', () => resolve('closed'));
+  });
+  assert.equal(closedBy, 'closed');
+  const kafka = kafkajsClient(broker.brokers, { sasl: { mechanism: 'plain', username: 'alice', password: 'wonder-land' }, retry: { retries: 0 } });
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    const [result] = await producer.send({ topic: 'large-after-login', messages: [{ value: Buffer.alloc(700 * 1024, 7) }] });
+    assert.equal(result.errorCode, 0);
+  } finally {
+    await producer.disconnect();
+  }
+});

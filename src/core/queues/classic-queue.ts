@@ -318,26 +318,30 @@ export class ClassicQueue extends BrokerQueue {
     return maxLengthBytes !== undefined && this.storedBytes - this.inflightBytes > maxLengthBytes;
   }
 
-  /** Drops (and dead-letters, reason maxlen) the oldest ready messages until the queue is within its limits. */
+  /**
+   * Drops (and dead-letters, reason maxlen) the oldest ready messages until the queue is within its
+   * limits. Runs synchronously unless the head must first be read from the log: every message of a
+   * batch that lands in one go is checked against the limits as it is stored, as if it came alone.
+   */
   private enforceLimits(): void {
     if (this.enforcing) return;
-    this.enforcing = true;
-    const run = async (): Promise<void> => {
+    try {
       while (!this.deleted && this.isOverLimit()) {
         const next = this.nextReady();
-        if (next === undefined) break;
+        if (next === undefined) return;
         if (next instanceof Lane) {
-          await next.whenLoaded();
-          continue;
+          this.enforcing = true;
+          void next.whenLoaded().then(() => {
+            this.enforcing = false;
+            this.enforceLimits();
+          });
+          return;
         }
         this.drop(next[0], next[1], 'maxlen');
       }
-    };
-    run()
-      .catch((err: unknown) => this.fail(err))
-      .finally(() => {
-        this.enforcing = false;
-      });
+    } catch (err) {
+      this.fail(err);
+    }
   }
 
   /** Arms the expiry timer for the messages now at the head of each lane. */

@@ -112,6 +112,19 @@ describe('dead-lettering', () => {
     const d = (await session.get('qq', false))!;
     session.nack(d.deliveryTag, false, true);
     assert.equal(await session.get('qq', false), undefined);
+    // As RabbitMQ 3.12 and later: no header on the first delivery, then the number of returns.
+    await session.queueDeclare('counted', { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await publishAll(session, 'counted', ['m']);
+    const c = record(session, 'counted');
+    await c.waitCount(1);
+    assert.equal(c.deliveries[0].redelivered, false);
+    assert.equal(c.deliveries[0].properties.headers?.['x-delivery-count'], undefined);
+    session.nack(c.deliveries[0].deliveryTag, false, true);
+    await c.waitCount(2);
+    assert.equal(c.deliveries[1].properties.headers?.['x-delivery-count'], 1);
+    session.nack(c.deliveries[1].deliveryTag, false, true);
+    await c.waitCount(3);
+    assert.equal(c.deliveries[2].properties.headers?.['x-delivery-count'], 2);
     await broker.close();
   });
 
