@@ -1,27 +1,14 @@
-/** AMQP 0-9-1 reply codes the front-end sends itself (the broker core's errors map through src/core/errors.ts). */
-export const ReplyCode = {
-  SUCCESS: 200,
-  CONTENT_TOO_LARGE: 311,
-  NO_ROUTE: 312,
-  CONNECTION_FORCED: 320,
-  ACCESS_REFUSED: 403,
-  NOT_FOUND: 404,
-  RESOURCE_LOCKED: 405,
-  PRECONDITION_FAILED: 406,
-  FRAME_ERROR: 501,
-  SYNTAX_ERROR: 502,
-  COMMAND_INVALID: 503,
-  CHANNEL_ERROR: 504,
-  UNEXPECTED_FRAME: 505,
-  RESOURCE_ERROR: 506,
-  NOT_ALLOWED: 530,
-  NOT_IMPLEMENTED: 540,
-  INTERNAL_ERROR: 541,
-} as const;
+import { AmqpConstants } from './generated/constants.js';
+
+/** AMQP 0-9-1 reply codes by name, as the spec defines them (the broker core's errors map through src/core/errors.ts). */
+export const ReplyCode = AmqpConstants;
+
+/** The spec constants that are frame types and sizes, not reply codes. */
+const FRAME_LAYOUT = /^FRAME_(METHOD|HEADER|BODY|HEARTBEAT|MIN_SIZE|END)$/;
 
 /** The RabbitMQ-style name of a reply code, as it prefixes reply texts ("NOT_FOUND - ..."). */
 export function replyCodeName(code: number): string {
-  for (const [name, value] of Object.entries(ReplyCode)) if (value === code) return name;
+  for (const [name, value] of Object.entries(ReplyCode)) if (value === code && !FRAME_LAYOUT.test(name)) return name;
   return 'INTERNAL_ERROR';
 }
 
