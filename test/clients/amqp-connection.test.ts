@@ -186,13 +186,14 @@ describe('connection: limits, alarms and shutdown', { skip: switchyardOnly('list
     const ch = await conn.createConfirmChannel();
     await ch.assertQueue('alarm-q');
     broker.listener.setBlocked('disk');
-    ch.sendToQueue('alarm-q', Buffer.from('first'));
-    await new Promise((r) => setTimeout(r, 50));
-    ch.sendToQueue('alarm-q', Buffer.from('second'));
-    ch.sendToQueue('alarm-q', Buffer.from('third'));
     const other = await amqp.connect(broker.url);
     const och = await other.createChannel();
-    await new Promise((r) => setTimeout(r, 100));
+    ch.sendToQueue('alarm-q', Buffer.from('first'));
+    while ((await och.checkQueue('alarm-q')).messageCount < 1) await new Promise((r) => setTimeout(r, 10));
+    ch.sendToQueue('alarm-q', Buffer.from('second'));
+    ch.sendToQueue('alarm-q', Buffer.from('third'));
+    // A negative can only be observed over time: give an unblocked server ample time to take the two.
+    await new Promise((r) => setTimeout(r, 200));
     assert.equal((await och.checkQueue('alarm-q')).messageCount, 1, 'reading stopped after the first publish');
     broker.listener.setBlocked(undefined);
     await ch.waitForConfirms();
@@ -254,9 +255,16 @@ describe('connection: backpressure', () => {
     const raw = await openRawChannel(broker.port);
     raw.socket.pause();
     raw.write(frames((w) => w.method(1, { id: MethodId.BasicConsume, args: { ticket: 0, queue: firehose, consumerTag: 'slow', noLocal: false, noAck: true, exclusive: false, nowait: false, arguments: {} } })));
+    let left = total;
+    for (const deadline = Date.now() + 20_000; left === total && Date.now() < deadline; ) {
+      await new Promise((r) => setTimeout(r, 20));
+      left = (await ch.checkQueue(firehose)).messageCount;
+    }
+    assert.ok(left < total, 'deliveries started');
+    // Give a server without backpressure ample time to push everything into the unread socket.
     await new Promise((r) => setTimeout(r, 300));
-    const left = (await ch.checkQueue(firehose)).messageCount;
-    assert.ok(left > 0 && left < total, `deliveries paused with ${left} of ${total} still queued`);
+    left = (await ch.checkQueue(firehose)).messageCount;
+    assert.ok(left > 0, `deliveries paused with ${left} of ${total} still queued`);
     raw.close();
     await conn.close();
     await broker.close();
