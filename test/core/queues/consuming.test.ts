@@ -47,6 +47,13 @@ describe('consuming', () => {
     session.qos(1, true);
     const c = record(session, 'q', { noAck: true });
     await c.waitCount(20);
+    session.cancel(c.tag);
+    await publishAll(session, 'q', bodies(20));
+    const other = broker.openSession('/', 'second');
+    other.qos(1, false);
+    other.qos(0, false);
+    const unlimited = record(other, 'q');
+    await unlimited.waitCount(20);
     await broker.close();
   });
 
