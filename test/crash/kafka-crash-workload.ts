@@ -79,8 +79,6 @@ export interface CommitLedger {
   acknowledged: Map<number, number>;
   /** Records whose value did not match their number. */
   badValues: number[];
-  /** How many times the consumer joined the group. */
-  joins: number;
 }
 
 /**
@@ -88,9 +86,8 @@ export interface CommitLedger {
  * batch; a commit counts as acknowledged when kafkajs reports it done (after the broker's answer).
  */
 export async function startCommittingConsumer(kafka: Kafka, topic: string, groupId: string): Promise<{ ledger: CommitLedger; consumer: Consumer }> {
-  const ledger: CommitLedger = { consumed: 0, acknowledged: new Map(), badValues: [], joins: 0 };
+  const ledger: CommitLedger = { consumed: 0, acknowledged: new Map(), badValues: [] };
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 200, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
-  consumer.on(consumer.events.GROUP_JOIN, () => ledger.joins++);
   consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
     for (const t of payload.topics) {
       for (const p of t.partitions) {

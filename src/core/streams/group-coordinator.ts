@@ -1,12 +1,13 @@
 /**
  * The group coordinator: routes JoinGroup/SyncGroup/Heartbeat/LeaveGroup to each group's state
  * machine, and owns committed offsets (OffsetCommit/OffsetFetch/OffsetDelete), group listing,
- * description and deletion, and offset retention. This broker coordinates every group.
+ * description and deletion, and offset retention. This broker coordinates every group. Group
+ * metadata is stored in the offsets log and the groups are restored from it when the broker opens.
  */
 import type { ErrorName } from '../errors.js';
 import { errorCodeOf, kafkaCode, NONE } from './error-codes.js';
 import { readSubscriptionTopics } from './consumer-protocol.js';
-import { Group } from './group.js';
+import { Group, type GroupSettings, type StoreGroup } from './group.js';
 import type {
   CommittedOffset,
   DescribedGroup,
@@ -50,8 +51,19 @@ export function topicErrors(topics: { name: string; partitions: { partition: num
 /** Coordinates every consumer group of the broker. */
 export class GroupCoordinator {
   private readonly groups = new Map<string, Group>();
+  private readonly settings: GroupSettings;
 
-  constructor(private readonly ctx: GroupCoordinatorContext) {}
+  /** Restores every group stored in the offsets log; restored members' sessions start now. */
+  constructor(private readonly ctx: GroupCoordinatorContext) {
+    this.settings = { initialRebalanceDelayMs: ctx.initialRebalanceDelayMs };
+    for (const [groupId, record] of ctx.offsets.storedGroups()) {
+      this.groups.set(groupId, Group.restore(groupId, this.settings, this.storeFor(groupId), record));
+    }
+  }
+
+  private storeFor(groupId: string): StoreGroup {
+    return (record) => this.ctx.offsets.saveGroup(groupId, record);
+  }
 
   /** The group's live state object, if the group has ever had members since the broker started. */
   group(groupId: string): Group | undefined {
@@ -61,7 +73,7 @@ export class GroupCoordinator {
   private groupFor(groupId: string): Group {
     let group = this.groups.get(groupId);
     if (group === undefined || group.state === 'Dead') {
-      group = new Group(groupId, { initialRebalanceDelayMs: this.ctx.initialRebalanceDelayMs });
+      group = new Group(groupId, this.settings, this.storeFor(groupId));
       this.groups.set(groupId, group);
     }
     return group;
@@ -103,16 +115,21 @@ export class GroupCoordinator {
     return { errorCode: group === undefined ? kafkaCode('UNKNOWN_MEMBER_ID') : group.heartbeat(req) };
   }
 
-  /** LeaveGroup for one or more members. */
+  /**
+   * LeaveGroup for one or more members, answered as Kafka answers v3+: INVALID_GROUP_ID with no
+   * members for an empty group id, else NONE with each member's own error (UNKNOWN_MEMBER_ID for
+   * every member of an unknown group). Older versions answer the top-level error, or else the
+   * first member's.
+   */
   leaveGroup(groupId: string, members: LeavingMember[]): LeaveGroupResult {
+    if (groupId === '') return { errorCode: kafkaCode('INVALID_GROUP_ID'), members: [] };
     const group = this.groups.get(groupId);
     const answers = members.map((m) => ({
       memberId: m.memberId,
       groupInstanceId: m.groupInstanceId,
       errorCode: group === undefined ? kafkaCode('UNKNOWN_MEMBER_ID') : group.leave(m.memberId, m.groupInstanceId),
     }));
-    const errorCode = members.length === 1 ? answers[0].errorCode : group === undefined ? kafkaCode('UNKNOWN_MEMBER_ID') : NONE;
-    return { errorCode, members: answers };
+    return { errorCode: NONE, members: answers };
   }
 
   /**
@@ -283,20 +300,30 @@ export class GroupCoordinator {
       else {
         group?.shutdown();
         this.groups.delete(groupId);
-        await this.ctx.offsets.remove(groupId);
+        await this.ctx.offsets.deleteGroup(groupId);
         answers.push({ groupId, errorCode: NONE });
       }
     }
     return answers;
   }
 
-  /** Expires committed offsets of idle groups past their retention. */
+  /**
+   * Expires committed offsets of idle groups past their retention, then forgets empty groups that
+   * have no offsets left and have been empty that long.
+   */
   async expireOffsets(now: number): Promise<void> {
-    await this.ctx.offsets.expire(now, this.ctx.offsetsRetentionMs, (groupId) => {
+    const retentionMs = this.ctx.offsetsRetentionMs;
+    await this.ctx.offsets.expire(now, retentionMs, (groupId) => {
       const group = this.groups.get(groupId);
       if (group === undefined || group.state === 'Dead') return 0;
       return group.isEmpty ? group.emptySince : null;
     });
+    for (const [groupId, group] of [...this.groups]) {
+      if (group.state !== 'Empty' || group.emptySince + retentionMs > now || this.ctx.offsets.entries(groupId).length > 0) continue;
+      group.shutdown();
+      this.groups.delete(groupId);
+      await this.ctx.offsets.deleteGroup(groupId);
+    }
   }
 
   /** Stops every group's timers and answers pending requests (broker shutdown). */

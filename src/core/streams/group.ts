@@ -8,17 +8,25 @@
  * Members that do not heartbeat within their session timeout are removed; members that do not
  * rejoin within the rebalance timeout are dropped from the new generation. Static members
  * (group.instance.id) keep their place and assignment across restarts within the session timeout.
+ *
+ * The group's metadata is stored when a generation's assignment is in (answered only once stored)
+ * and when the group becomes empty; a broker that opens restores the group as Stable with its
+ * members, whose sessions start at that moment.
  */
 import { randomUUID } from 'node:crypto';
 import type { ErrorName } from '../errors.js';
 import { kafkaCode, NONE } from './error-codes.js';
 import { GroupMember } from './group-member.js';
+import { restoredMember, storedMember, type GroupRecord } from './group-record.js';
 import type { GroupState, HeartbeatRequest, JoinGroupRequest, JoinGroupResult, SyncGroupRequest, SyncGroupResult } from './group-types.js';
 
 /** Coordinator-wide group settings. */
 export interface GroupSettings {
   initialRebalanceDelayMs: number;
 }
+
+/** Durably stores the group's metadata. */
+export type StoreGroup = (record: GroupRecord) => Promise<void>;
 
 function joinError(name: ErrorName, memberId = ''): JoinGroupResult {
   return {
@@ -57,7 +65,38 @@ export class Group {
   constructor(
     readonly groupId: string,
     private readonly settings: GroupSettings,
+    private readonly store: StoreGroup,
   ) {}
+
+  /** Rebuilds a group from its stored metadata: Stable with its members (whose sessions start now), or Empty. */
+  static restore(groupId: string, settings: GroupSettings, store: StoreGroup, record: GroupRecord): Group {
+    const group = new Group(groupId, settings, store);
+    group.generationId = record.generationId;
+    group.protocolType = record.protocolType;
+    group.protocolName = record.protocolName;
+    group.leaderId = record.leaderId;
+    group.emptySince = record.emptySince;
+    for (const stored of record.members) {
+      const member = restoredMember(stored);
+      group.members.set(member.memberId, member);
+      if (member.groupInstanceId !== null) group.staticMembers.set(member.groupInstanceId, member.memberId);
+      member.touch((m) => group.expire(m));
+    }
+    group.state = group.members.size > 0 ? 'Stable' : 'Empty';
+    return group;
+  }
+
+  /** The group's metadata to store, with `assignments` (default: the current ones) as the members' assignments. */
+  private record(assignments?: Map<string, Buffer>): GroupRecord {
+    return {
+      protocolType: this.protocolType,
+      generationId: this.generationId,
+      protocolName: this.protocolName,
+      leaderId: this.leaderId,
+      emptySince: this.emptySince,
+      members: [...this.members.values()].map((m) => storedMember(m, assignments?.get(m.memberId) ?? m.assignment)),
+    };
+  }
 
   /** True if the group has no members (its offsets may expire, it may be deleted). */
   get isEmpty(): boolean {
@@ -125,7 +164,11 @@ export class Group {
     this.updateMember(old, req);
     if (this.state === 'Stable' && unchanged) {
       old.touch((m) => this.expire(m));
-      return this.currentJoinResult(old, newId === this.leaderId);
+      const answer = this.currentJoinResult(old, newId === this.leaderId);
+      return this.store(this.record()).then(
+        () => answer,
+        () => joinError('COORDINATOR_NOT_AVAILABLE', newId),
+      );
     }
     return this.updateMemberAndRebalance(old, req);
   }
@@ -238,6 +281,9 @@ export class Group {
     this.protocolName = null;
     this.leaderId = null;
     this.emptySince = Date.now();
+    // Nothing waits on this write: a lost one leaves the previous generation stored, whose
+    // members the restarted broker expires after their session timeout.
+    this.store(this.record()).catch((err: unknown) => console.error(`storing empty group ${this.groupId} failed:`, err));
   }
 
   private currentJoinResult(member: GroupMember, skipAssignment: boolean): JoinGroupResult {
@@ -294,16 +340,29 @@ export class Group {
     const answer = new Promise<SyncGroupResult>((resolve) => {
       member.syncWaiter = resolve;
     });
-    if (member.memberId === this.leaderId) {
-      const given = new Map(req.assignments.map((a) => [a.memberId, a.assignment]));
+    if (member.memberId === this.leaderId) void this.completeSync(new Map(req.assignments.map((a) => [a.memberId, a.assignment])));
+    return answer;
+  }
+
+  /**
+   * Stores the generation with the leader's assignments, then hands them out and turns Stable; if
+   * the store fails, the waiting members get COORDINATOR_NOT_AVAILABLE and the group rebalances.
+   * Nothing happens once the generation has moved on meanwhile.
+   */
+  private async completeSync(given: Map<string, Buffer>): Promise<void> {
+    const generation = this.generationId;
+    let stored = true;
+    await this.store(this.record(given)).catch(() => (stored = false));
+    if (this.state !== 'CompletingRebalance' || this.generationId !== generation) return;
+    if (stored) {
       for (const m of this.members.values()) m.assignment = given.get(m.memberId) ?? Buffer.alloc(0);
       this.state = 'Stable';
-      for (const m of this.members.values()) {
-        m.syncWaiter?.(this.syncResult(m));
-        m.syncWaiter = null;
-      }
     }
-    return answer;
+    for (const m of this.members.values()) {
+      m.syncWaiter?.(stored ? this.syncResult(m) : syncError('COORDINATOR_NOT_AVAILABLE'));
+      m.syncWaiter = null;
+    }
+    if (!stored) this.prepareRebalance();
   }
 
   private syncResult(member: GroupMember): SyncGroupResult {

@@ -1,8 +1,10 @@
 /**
- * Committed consumer offsets, kept in the `__consumer_offsets` state log keyed by
- * group/topic/partition, replayed on open and indexed by group in memory.
+ * Committed consumer offsets and group metadata, kept in the `__consumer_offsets` state log (keyed
+ * by group/topic/partition for offsets, by group alone for metadata), replayed on open and indexed
+ * by group in memory.
  */
 import type { LogStore } from '../../storage/types.js';
+import type { GroupRecord } from './group-record.js';
 import type { CommittedOffset } from './group-types.js';
 import { StateLog } from './state-log.js';
 
@@ -20,24 +22,50 @@ function storeKey(group: string, topic: string, partition: number): string {
   return JSON.stringify([group, topic, partition]);
 }
 
+function metadataKey(group: string): string {
+  return JSON.stringify([group]);
+}
+
 function partitionKey(topic: string, partition: number): string {
   return `${partition}:${topic}`;
 }
 
-/** Committed offsets of every group. */
+/** Committed offsets and metadata of every group. */
 export class OffsetStore {
   private readonly byGroup = new Map<string, Map<string, OffsetEntry>>();
+  private readonly metadata = new Map<string, GroupRecord>();
 
-  private constructor(private readonly log: StateLog<CommittedOffset>) {
-    for (const [key, committed] of log.entries) {
-      const [group, topic, partition] = JSON.parse(key) as [string, string, number];
-      this.index(group, { topic, partition, committed });
+  private constructor(private readonly log: StateLog<CommittedOffset | GroupRecord>) {
+    for (const [key, value] of log.entries) {
+      const [group, topic, partition] = JSON.parse(key) as [string, string?, number?];
+      if (topic === undefined || partition === undefined) this.metadata.set(group, value as GroupRecord);
+      else this.index(group, { topic, partition, committed: value as CommittedOffset });
     }
   }
 
   /** Opens the offsets log of `store` and replays it. */
   static async open(store: LogStore): Promise<OffsetStore> {
-    return new OffsetStore(await StateLog.open<CommittedOffset>(store, OFFSETS_LOG));
+    return new OffsetStore(await StateLog.open<CommittedOffset | GroupRecord>(store, OFFSETS_LOG));
+  }
+
+  /** The persisted metadata of every group that has some. */
+  storedGroups(): ReadonlyMap<string, GroupRecord> {
+    return this.metadata;
+  }
+
+  /** Durably stores a group's metadata. */
+  async saveGroup(group: string, record: GroupRecord): Promise<void> {
+    this.metadata.set(group, record);
+    await this.log.write([[metadataKey(group), record]]);
+  }
+
+  /** Durably removes a group: its metadata and every committed offset, in one batch. */
+  async deleteGroup(group: string): Promise<void> {
+    const offsets = [...(this.byGroup.get(group)?.values() ?? [])];
+    const hadMetadata = this.metadata.delete(group);
+    this.byGroup.delete(group);
+    const tombstones = offsets.map((e) => [storeKey(group, e.topic, e.partition), null] as const);
+    await this.log.write(hadMetadata ? [...tombstones, [metadataKey(group), null] as const] : tombstones);
   }
 
   /** The committed offset of one partition, if any. */
@@ -63,12 +91,11 @@ export class OffsetStore {
     await this.log.write(entries.map((e) => [storeKey(group, e.topic, e.partition), e.committed] as const));
   }
 
-  /** Durably removes offsets of `group` (all of them when `entries` is omitted). */
-  async remove(group: string, entries?: { topic: string; partition: number }[]): Promise<void> {
+  /** Durably removes offsets of `group`. */
+  async remove(group: string, entries: { topic: string; partition: number }[]): Promise<void> {
     const offsets = this.byGroup.get(group);
     if (offsets === undefined) return;
-    const targets = entries ?? [...offsets.values()];
-    const removed = targets.filter((e) => offsets.delete(partitionKey(e.topic, e.partition)));
+    const removed = entries.filter((e) => offsets.delete(partitionKey(e.topic, e.partition)));
     if (offsets.size === 0) this.byGroup.delete(group);
     await this.log.write(removed.map((e) => [storeKey(group, e.topic, e.partition), null] as const));
   }

@@ -1,51 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { kafkaCode, type JoinGroupRequest, type StreamBroker } from '../../../src/core/streams/index.js';
+import { kafkaCode } from '../../../src/core/streams/index.js';
+import { formGroup, joinRequest } from './group-fixtures.js';
 import { FileBrokerDir, memoryBroker } from './helpers.js';
 
 const code = kafkaCode;
-
-function joinRequest(overrides: Partial<JoinGroupRequest> = {}): JoinGroupRequest {
-  return {
-    groupId: 'g',
-    memberId: '',
-    groupInstanceId: null,
-    sessionTimeoutMs: 10_000,
-    rebalanceTimeoutMs: 10_000,
-    protocolType: 'consumer',
-    protocols: [{ name: 'range', metadata: Buffer.from('meta') }],
-    clientId: 'client',
-    clientHost: '/127.0.0.1',
-    requireKnownMemberId: false,
-    ...overrides,
-  };
-}
-
-/** Joins `count` members concurrently and completes the first generation (leader assigns each its own name). */
-async function formGroup(broker: StreamBroker, count: number, overrides: Partial<JoinGroupRequest> = {}) {
-  const joins = await Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      broker.groups.joinGroup(joinRequest({ protocols: [{ name: 'range', metadata: Buffer.from(`m${i}`) }], clientId: `c${i}`, ...overrides })),
-    ),
-  );
-  const leader = joins.find((j) => j.memberId === j.leader);
-  assert.ok(leader);
-  const syncs = await Promise.all(
-    joins.map((j) =>
-      broker.groups.syncGroup({
-        groupId: overrides.groupId ?? 'g',
-        generationId: j.generationId,
-        memberId: j.memberId,
-        groupInstanceId: overrides.groupInstanceId ?? null,
-        protocolType: 'consumer',
-        protocolName: 'range',
-        assignments: j.memberId === j.leader ? joins.map((m) => ({ memberId: m.memberId, assignment: Buffer.from(`for-${m.memberId}`) })) : [],
-      }),
-    ),
-  );
-  return { joins, leader, syncs };
-}
 
 test('three members join one generation; the leader sees every member and sync hands out its assignment', async () => {
   const { broker } = await memoryBroker();
@@ -203,4 +163,22 @@ test('committed offsets survive a restart, and expire once the group has been em
   } finally {
     await dir.remove();
   }
+});
+
+test('LeaveGroup answers as Kafka v3+ does: group-wide errors alone, else NONE with each member its own error', async () => {
+  const { broker } = await memoryBroker();
+  const { joins } = await formGroup(broker, 2);
+  const ghost = { memberId: 'ghost', groupInstanceId: null };
+  assert.deepEqual(broker.groups.leaveGroup('nobody', [ghost]), { errorCode: 0, members: [{ ...ghost, errorCode: code('UNKNOWN_MEMBER_ID') }] });
+  assert.deepEqual(broker.groups.leaveGroup('', [ghost]), { errorCode: code('INVALID_GROUP_ID'), members: [] });
+  const member = { memberId: joins[0].memberId, groupInstanceId: null };
+  assert.deepEqual(broker.groups.leaveGroup('g', [member, ghost]), {
+    errorCode: 0,
+    members: [
+      { ...member, errorCode: 0 },
+      { ...ghost, errorCode: code('UNKNOWN_MEMBER_ID') },
+    ],
+  });
+  assert.equal(broker.groups.describeGroups(['g'])[0].members.length, 1);
+  await broker.close();
 });
