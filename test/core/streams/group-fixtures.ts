@@ -20,10 +20,10 @@ export function joinRequest(overrides: Partial<JoinGroupRequest> = {}): JoinGrou
 }
 
 /** Joins `count` members concurrently and completes the first generation (leader assigns each its own name). */
-export async function formGroup(broker: StreamBroker, count: number, overrides: Partial<JoinGroupRequest> = {}) {
+export async function formGroup(broker: StreamBroker, count: number, overrides: Partial<JoinGroupRequest> = {}, perMember: (index: number) => Partial<JoinGroupRequest> = () => ({})) {
   const joins = await Promise.all(
     Array.from({ length: count }, (_, i) =>
-      broker.groups.joinGroup(joinRequest({ protocols: [{ name: 'range', metadata: Buffer.from(`m${i}`) }], clientId: `c${i}`, ...overrides })),
+      broker.groups.joinGroup(joinRequest({ protocols: [{ name: 'range', metadata: Buffer.from(`m${i}`) }], clientId: `c${i}`, ...overrides, ...perMember(i) })),
     ),
   );
   const leader = joins.find((j) => j.memberId === j.leader);

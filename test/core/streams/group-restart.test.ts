@@ -55,7 +55,8 @@ test('a restored group is Stable with its generation, members and assignments; h
 
 test('a restored member that never comes back expires after its session timeout; the next generation is stored', async () => {
   await withRestarts(async (first, restart) => {
-    const { joins } = await formGroup(first, 2, { sessionTimeoutMs: 150 });
+    // The survivor's long session timeout keeps it alive even if the test process stalls; the quitter's short one expires.
+    const { joins } = await formGroup(first, 2, {}, (i) => ({ clientId: i === 0 ? 'survivor' : 'quitter', sessionTimeoutMs: i === 0 ? 30_000 : 150 }));
     const [survivor, quitter] = joins;
     let broker = await restart();
     let hb = 0;
@@ -64,7 +65,7 @@ test('a restored member that never comes back expires after its session timeout;
       hb = broker.groups.heartbeat({ groupId: 'g', generationId: 1, memberId: survivor.memberId, groupInstanceId: null }).errorCode;
     }
     assert.equal(hb, code('REBALANCE_IN_PROGRESS'), 'the silent restored member expired and the group rebalances');
-    const rejoin = await broker.groups.joinGroup(joinRequest({ memberId: survivor.memberId, sessionTimeoutMs: 150 }));
+    const rejoin = await broker.groups.joinGroup(joinRequest({ memberId: survivor.memberId, clientId: 'survivor', sessionTimeoutMs: 30_000 }));
     assert.deepEqual([rejoin.errorCode, rejoin.generationId, rejoin.members.map((m) => m.memberId)], [0, 2, [survivor.memberId]]);
     const sync = await broker.groups.syncGroup({ groupId: 'g', generationId: 2, memberId: survivor.memberId, groupInstanceId: null, protocolType: null, protocolName: null, assignments: [{ memberId: survivor.memberId, assignment: Buffer.from('all') }] });
     assert.equal(sync.assignment.toString(), 'all');
