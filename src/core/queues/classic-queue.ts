@@ -8,7 +8,9 @@ import { QueueLog, type SettleReason } from '../../storage/queue-log.js';
 import type { LogConfig, LogStore } from '../../storage/types.js';
 import type { DeadLetterReason } from './dead-letter.js';
 import { Lane, LOADING, type LaneHost } from './lane.js';
+import { LengthLimits } from './length-limits.js';
 import { contentFromRecord, expiryTime, isPersistent, queuedMessage, type MessageContent, type QueuedMessage, type SharedRecord } from './message.js';
+import { HeadExpiry } from './message-expiry.js';
 import type { QueueSettings } from './queue-arguments.js';
 import { BrokerQueue, isPersisted, REFUSED, TAKEN_AT_ONCE, type EnqueueResult, type QueueDefinition, type QueueHooks } from './queue-base.js';
 
@@ -19,17 +21,18 @@ export function laneLogName(logName: string, lane: number): string {
 
 /** A classic or quorum queue. */
 export class ClassicQueue extends BrokerQueue {
-  private lanes: Lane[] = [];
-  /** Body bytes of stored unsettled messages. */
-  private storedBytes = 0;
-  /** Body bytes of messages out for delivery. */
-  private inflightBytes = 0;
-  private expiryTimer: NodeJS.Timeout | undefined;
-  private expiryAt = Infinity;
-  private expiring = false;
-  /** True once the queue may hold a message with a TTL (queue TTL, or a message with an expiration). */
-  private mayExpire = this.settings.messageTtl !== undefined;
-  private enforcing = false;
+  private readonly lanes: Lane[] = [];
+  private readonly expiry = new HeadExpiry(
+    { lanes: this.lanes, isDeleted: () => this.deleted, expire: (lane, m) => this.expire(lane, m), fail: (err) => this.fail(err) },
+    this.settings.messageTtl !== undefined,
+  );
+  private readonly limits = new LengthLimits(this.settings, {
+    isDeleted: () => this.deleted,
+    storedReadyCount: () => this.storedReadyCount,
+    nextReady: () => this.nextReady(),
+    drop: (lane, m) => this.discardReady(lane, m, this.deathReason('dropped'), 'maxlen'),
+    fail: (err) => this.fail(err),
+  });
 
   /**
    * Opens the queue's logs. With `recover`, scans the stored messages once: transient messages are
@@ -91,7 +94,7 @@ export class ClassicQueue extends BrokerQueue {
 
   enqueue(content: MessageContent, record: SharedRecord): EnqueueResult {
     const size = content.body.length;
-    if (this.settings.overflow !== 'drop-head' && this.isFullFor(size)) {
+    if (this.settings.overflow !== 'drop-head' && this.limits.isFullFor(size, this.readyCount, this.pendingBytes)) {
       if (this.settings.overflow === 'reject-publish-dlx') this.hooks.deadLetter(this, content, 'maxlen');
       return REFUSED;
     }
@@ -103,13 +106,13 @@ export class ClassicQueue extends BrokerQueue {
   /** A message appended to `lane` is stored at `offset`: it is offered to consumers. */
   private appended(lane: Lane, content: MessageContent, offset: number): void {
     if (this.deleted) return;
-    this.storedBytes += content.body.length;
+    this.limits.storedBytes += content.body.length;
     const expiresAt = expiryTime(content.properties, Date.now(), this.settings.messageTtl);
     const message = queuedMessage(content, offset, lane.index, expiresAt, false);
     lane.offerAppended(message);
     this.dispatch(message);
-    if (message.expiresAt !== Infinity) this.armExpiry(message.expiresAt);
-    if (this.settings.overflow === 'drop-head' && this.isOverLimit()) this.enforceLimits();
+    if (message.expiresAt !== Infinity) this.expiry.arm(message.expiresAt);
+    if (this.settings.overflow === 'drop-head') this.limits.enforce();
   }
 
   /**
@@ -180,8 +183,8 @@ export class ClassicQueue extends BrokerQueue {
       return;
     }
     lane.requeue(message);
-    this.inflightBytes -= message.body.length;
-    if (message.expiresAt !== Infinity) this.armExpiry(message.expiresAt);
+    this.limits.inflightBytes -= message.body.length;
+    if (message.expiresAt !== Infinity) this.expiry.arm(message.expiresAt);
     this.scheduleDispatch();
   }
 
@@ -196,7 +199,7 @@ export class ClassicQueue extends BrokerQueue {
   purge(): number {
     let purged = 0;
     for (const lane of this.lanes) purged += lane.purgeReady();
-    this.storedBytes = this.inflightBytes;
+    this.limits.storedBytes = this.limits.inflightBytes;
     return purged;
   }
 
@@ -207,7 +210,7 @@ export class ClassicQueue extends BrokerQueue {
   }
 
   async release(deleteLogs: boolean): Promise<void> {
-    clearTimeout(this.expiryTimer);
+    this.expiry.stop();
     await Promise.all(this.lanes.map((lane) => lane.release(deleteLogs)));
   }
 
@@ -244,17 +247,17 @@ export class ClassicQueue extends BrokerQueue {
       this.hand(lane, message, consumer.noAck);
       consumer.host.deliver(consumer, this, message);
     }
-    this.armHeadExpiry();
+    this.expiry.armHeads();
   }
 
   /** Takes a ready message for delivery: out for delivery, or settled at once for no-ack. */
   private hand(lane: Lane, message: QueuedMessage, noAck: boolean): void {
     if (noAck) {
       lane.discard(message, 'ack');
-      this.storedBytes -= message.body.length;
+      this.limits.storedBytes -= message.body.length;
     } else {
       lane.take(message);
-      this.inflightBytes += message.body.length;
+      this.limits.inflightBytes += message.body.length;
     }
   }
 
@@ -285,8 +288,8 @@ export class ClassicQueue extends BrokerQueue {
     const lane = this.lanes[message.lane];
     if (!lane.inflight.has(message.offset)) return;
     lane.settle(message, reason);
-    this.inflightBytes -= message.body.length;
-    this.storedBytes -= message.body.length;
+    this.limits.inflightBytes -= message.body.length;
+    this.limits.storedBytes -= message.body.length;
   }
 
   private deathReason(otherwise: SettleReason): SettleReason {
@@ -294,103 +297,14 @@ export class ClassicQueue extends BrokerQueue {
   }
 
   private expire(lane: Lane, message: QueuedMessage): void {
-    lane.discard(message, this.deathReason('expired'));
-    this.storedBytes -= message.body.length;
-    this.hooks.deadLetter(this, message, 'expired');
+    this.discardReady(lane, message, this.deathReason('expired'), 'expired');
   }
 
-  private drop(lane: Lane, message: QueuedMessage, reason: DeadLetterReason): void {
-    lane.discard(message, this.deathReason('dropped'));
-    this.storedBytes -= message.body.length;
+  /** Settles a ready message that is not delivered, and dead-letters it for `reason`. */
+  private discardReady(lane: Lane, message: QueuedMessage, settle: SettleReason, reason: DeadLetterReason): void {
+    lane.discard(message, settle);
+    this.limits.storedBytes -= message.body.length;
     this.hooks.deadLetter(this, message, reason);
-  }
-
-  private isFullFor(size: number): boolean {
-    const { maxLength, maxLengthBytes } = this.settings;
-    if (maxLength !== undefined && this.readyCount >= maxLength) return true;
-    const readyBytes = this.storedBytes + this.pendingBytes - this.inflightBytes;
-    return maxLengthBytes !== undefined && readyBytes + size > maxLengthBytes;
-  }
-
-  private isOverLimit(): boolean {
-    const { maxLength, maxLengthBytes } = this.settings;
-    if (maxLength !== undefined && this.storedReadyCount > maxLength) return true;
-    return maxLengthBytes !== undefined && this.storedBytes - this.inflightBytes > maxLengthBytes;
-  }
-
-  /**
-   * Drops (and dead-letters, reason maxlen) the oldest ready messages until the queue is within its
-   * limits. Runs synchronously unless the head must first be read from the log: every message of a
-   * batch that lands in one go is checked against the limits as it is stored, as if it came alone.
-   */
-  private enforceLimits(): void {
-    if (this.enforcing) return;
-    try {
-      while (!this.deleted && this.isOverLimit()) {
-        const next = this.nextReady();
-        if (next === undefined) return;
-        if (next instanceof Lane) {
-          this.enforcing = true;
-          void next.whenLoaded().then(() => {
-            this.enforcing = false;
-            this.enforceLimits();
-          });
-          return;
-        }
-        this.drop(next[0], next[1], 'maxlen');
-      }
-    } catch (err) {
-      this.fail(err);
-    }
-  }
-
-  /** Arms the expiry timer for the messages now at the head of each lane. */
-  private armHeadExpiry(): void {
-    if (!this.mayExpire) return;
-    for (const lane of this.lanes) {
-      const m = lane.peek();
-      if (m !== undefined && m !== LOADING && m.expiresAt !== Infinity) this.armExpiry(m.expiresAt);
-    }
-  }
-
-  private armExpiry(at: number): void {
-    this.mayExpire = true;
-    if (at >= this.expiryAt || this.deleted) return;
-    clearTimeout(this.expiryTimer);
-    this.expiryAt = at;
-    this.expiryTimer = setTimeout(() => this.expireHeads(), Math.max(0, at - Date.now() + 1));
-    this.expiryTimer.unref();
-  }
-
-  /** Expires messages at the head of each lane whose time has come, then re-arms for the next head. */
-  private expireHeads(): void {
-    this.expiryAt = Infinity;
-    if (this.expiring || this.deleted) return;
-    this.expiring = true;
-    const run = async (): Promise<void> => {
-      for (const lane of this.lanes) {
-        for (;;) {
-          if (this.deleted) return;
-          const m = lane.peek();
-          if (m === LOADING) {
-            await lane.whenLoaded();
-            continue;
-          }
-          if (m === undefined) break;
-          if (m.expiresAt < Date.now()) {
-            this.expire(lane, m);
-            continue;
-          }
-          if (m.expiresAt !== Infinity) this.armExpiry(m.expiresAt);
-          break;
-        }
-      }
-    };
-    run()
-      .catch((err: unknown) => this.fail(err))
-      .finally(() => {
-        this.expiring = false;
-      });
   }
 
   private async recover(): Promise<void> {
@@ -400,13 +314,13 @@ export class ClassicQueue extends BrokerQueue {
       for await (const message of lane.scan()) {
         if (!isPersistent(message.properties)) transient.push(message.offset);
         else {
-          this.storedBytes += message.body.length;
+          this.limits.storedBytes += message.body.length;
           earliestExpiry = Math.min(earliestExpiry, message.expiresAt);
         }
         if (transient.length >= 4096) lane.log.settle(transient.splice(0), 'dropped');
       }
       lane.log.settle(transient, 'dropped');
     }
-    if (earliestExpiry !== Infinity) this.armExpiry(earliestExpiry);
+    if (earliestExpiry !== Infinity) this.expiry.arm(earliestExpiry);
   }
 }

@@ -16,9 +16,13 @@
 import { randomUUID } from 'node:crypto';
 import type { ErrorName } from '../errors.js';
 import { kafkaCode, NONE } from './error-codes.js';
-import { GroupMember } from './group-member.js';
+import { joinAnswer, joinError, syncAnswer, syncError } from './group-answers.js';
+import type { GroupMember } from './group-member.js';
+import { acceptsProtocols, selectProtocol } from './group-protocols.js';
 import { restoredMember, storedMember, type GroupRecord } from './group-record.js';
+import { GroupRoster, updateFromJoin } from './group-roster.js';
 import type { GroupState, HeartbeatRequest, JoinGroupRequest, JoinGroupResult, SyncGroupRequest, SyncGroupResult } from './group-types.js';
+import { RebalanceTimers } from './rebalance-timers.js';
 
 /** Coordinator-wide group settings. */
 export interface GroupSettings {
@@ -27,23 +31,6 @@ export interface GroupSettings {
 
 /** Durably stores the group's metadata. */
 export type StoreGroup = (record: GroupRecord) => Promise<void>;
-
-function joinError(name: ErrorName, memberId = ''): JoinGroupResult {
-  return {
-    errorCode: kafkaCode(name),
-    generationId: -1,
-    protocolType: null,
-    protocolName: null,
-    leader: '',
-    skipAssignment: false,
-    memberId,
-    members: [],
-  };
-}
-
-function syncError(name: ErrorName): SyncGroupResult {
-  return { errorCode: kafkaCode(name), protocolType: null, protocolName: null, assignment: Buffer.alloc(0) };
-}
 
 /** A consumer group and its membership state machine. */
 export class Group {
@@ -54,19 +41,19 @@ export class Group {
   leaderId: string | null = null;
   /** When the group last became empty (for offset retention). */
   emptySince = Date.now();
-  readonly members = new Map<string, GroupMember>();
-  private readonly staticMembers = new Map<string, string>();
-  /** Member ids handed out with MEMBER_ID_REQUIRED, waiting for the member's second JoinGroup. */
-  private readonly pendingMembers = new Map<string, NodeJS.Timeout>();
-  private rebalanceTimer: NodeJS.Timeout | null = null;
-  private initialDelayTimer: NodeJS.Timeout | null = null;
-  private initialDelayActive = false;
+  private readonly roster = new GroupRoster();
+  private readonly timers = new RebalanceTimers(() => this.completeJoin(), () => this.tryCompleteJoin());
 
   constructor(
     readonly groupId: string,
     private readonly settings: GroupSettings,
     private readonly store: StoreGroup,
   ) {}
+
+  /** The members by member id, in the order they joined. */
+  get members(): Map<string, GroupMember> {
+    return this.roster.members;
+  }
 
   /** Rebuilds a group from its stored metadata: Stable with its members (whose sessions start now), or Empty. */
   static restore(groupId: string, settings: GroupSettings, store: StoreGroup, record: GroupRecord): Group {
@@ -78,9 +65,8 @@ export class Group {
     group.emptySince = record.emptySince;
     for (const stored of record.members) {
       const member = restoredMember(stored);
-      group.members.set(member.memberId, member);
-      if (member.groupInstanceId !== null) group.staticMembers.set(member.groupInstanceId, member.memberId);
-      member.touch((m) => group.expire(m));
+      group.roster.add(member);
+      group.keepAlive(member);
     }
     group.state = group.members.size > 0 ? 'Stable' : 'Empty';
     return group;
@@ -106,23 +92,18 @@ export class Group {
   /** Handles a JoinGroup; the answer comes when the rebalance completes (or at once on error). */
   join(req: JoinGroupRequest): Promise<JoinGroupResult> | JoinGroupResult {
     if (this.state === 'Dead') return joinError('COORDINATOR_NOT_AVAILABLE', req.memberId);
-    if (!this.acceptsProtocols(req)) return joinError('INCONSISTENT_GROUP_PROTOCOL', req.memberId);
+    if (!acceptsProtocols(req, [...this.members.values()], this.protocolType)) return joinError('INCONSISTENT_GROUP_PROTOCOL', req.memberId);
     if (req.memberId === '') {
       if (req.groupInstanceId !== null) return this.joinStaticUnknown(req);
       const memberId = `${req.clientId}-${randomUUID()}`;
       if (req.requireKnownMemberId) {
-        this.addPending(memberId, req.sessionTimeoutMs);
+        this.roster.addPending(memberId, req.sessionTimeoutMs, () => this.tryCompleteJoin());
         return joinError('MEMBER_ID_REQUIRED', memberId);
       }
       return this.addMemberAndRebalance(memberId, req);
     }
-    const pending = this.pendingMembers.get(req.memberId);
-    if (pending !== undefined) {
-      clearTimeout(pending);
-      this.pendingMembers.delete(req.memberId);
-      return this.addMemberAndRebalance(req.memberId, req);
-    }
-    const fenced = this.checkInstance(req.memberId, req.groupInstanceId);
+    if (this.roster.takePending(req.memberId)) return this.addMemberAndRebalance(req.memberId, req);
+    const fenced = this.roster.fenced(req.memberId, req.groupInstanceId);
     if (fenced) return joinError(fenced, req.memberId);
     const member = this.members.get(req.memberId);
     if (member === undefined) return joinError('UNKNOWN_MEMBER_ID', req.memberId);
@@ -134,10 +115,10 @@ export class Group {
       case 'PreparingRebalance':
         return this.updateMemberAndRebalance(member, req);
       case 'CompletingRebalance':
-        if (member.sameProtocols(req.protocols)) return this.currentJoinResult(member, false);
+        if (member.sameProtocols(req.protocols)) return joinAnswer(this, member, false);
         return this.updateMemberAndRebalance(member, req);
       case 'Stable':
-        if (member.memberId !== this.leaderId && member.sameProtocols(req.protocols)) return this.currentJoinResult(member, false);
+        if (member.memberId !== this.leaderId && member.sameProtocols(req.protocols)) return joinAnswer(this, member, false);
         return this.updateMemberAndRebalance(member, req);
       default:
         return joinError('UNKNOWN_MEMBER_ID', req.memberId);
@@ -148,23 +129,20 @@ export class Group {
   private joinStaticUnknown(req: JoinGroupRequest): Promise<JoinGroupResult> | JoinGroupResult {
     const instanceId = req.groupInstanceId as string;
     const newId = `${instanceId}-${randomUUID()}`;
-    const oldId = this.staticMembers.get(instanceId);
+    const oldId = this.roster.memberIdOf(instanceId);
     const old = oldId === undefined ? undefined : this.members.get(oldId);
     if (old === undefined) return this.addMemberAndRebalance(newId, req);
     old.joinWaiter?.(joinError('FENCED_INSTANCE_ID', old.memberId));
     old.syncWaiter?.(syncError('FENCED_INSTANCE_ID'));
     old.joinWaiter = null;
     old.syncWaiter = null;
-    this.members.delete(old.memberId);
-    old.memberId = newId;
-    this.members.set(newId, old);
-    this.staticMembers.set(instanceId, newId);
+    this.roster.rename(old, newId);
     if (this.leaderId === oldId) this.leaderId = newId;
     const unchanged = old.sameProtocols(req.protocols);
-    this.updateMember(old, req);
+    updateFromJoin(old, req);
     if (this.state === 'Stable' && unchanged) {
-      old.touch((m) => this.expire(m));
-      const answer = this.currentJoinResult(old, newId === this.leaderId);
+      this.keepAlive(old);
+      const answer = joinAnswer(this, old, newId === this.leaderId);
       return this.store(this.record()).then(
         () => answer,
         () => joinError('COORDINATOR_NOT_AVAILABLE', newId),
@@ -174,34 +152,15 @@ export class Group {
   }
 
   private addMemberAndRebalance(memberId: string, req: JoinGroupRequest): Promise<JoinGroupResult> {
-    const member = new GroupMember(
-      memberId,
-      req.groupInstanceId,
-      req.clientId,
-      req.clientHost,
-      req.sessionTimeoutMs,
-      req.rebalanceTimeoutMs,
-      req.protocolType,
-      req.protocols,
-    );
     if (this.members.size === 0) this.protocolType = req.protocolType;
-    this.members.set(memberId, member);
-    if (req.groupInstanceId !== null) this.staticMembers.set(req.groupInstanceId, memberId);
+    const member = this.roster.admit(memberId, req);
     if (this.leaderId === null) this.leaderId = memberId;
     return this.awaitJoin(member);
   }
 
   private updateMemberAndRebalance(member: GroupMember, req: JoinGroupRequest): Promise<JoinGroupResult> {
-    this.updateMember(member, req);
+    updateFromJoin(member, req);
     return this.awaitJoin(member);
-  }
-
-  private updateMember(member: GroupMember, req: JoinGroupRequest): void {
-    member.protocols = req.protocols;
-    member.sessionTimeoutMs = req.sessionTimeoutMs;
-    member.rebalanceTimeoutMs = req.rebalanceTimeoutMs;
-    member.clientId = req.clientId;
-    member.clientHost = req.clientHost;
   }
 
   private awaitJoin(member: GroupMember): Promise<JoinGroupResult> {
@@ -226,26 +185,11 @@ export class Group {
     const initial = this.state === 'Empty';
     this.state = 'PreparingRebalance';
     const timeout = Math.max(0, ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs));
-    this.startRebalanceTimer(timeout);
-    if (initial && this.settings.initialRebalanceDelayMs > 0) {
-      this.initialDelayActive = true;
-      const delay = setTimeout(() => {
-        this.initialDelayActive = false;
-        this.initialDelayTimer = null;
-        this.tryCompleteJoin();
-      }, Math.min(this.settings.initialRebalanceDelayMs, timeout));
-      this.initialDelayTimer = delay;
-    }
-  }
-
-  private startRebalanceTimer(timeoutMs: number): void {
-    if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
-    // Not unref'd: JoinGroup requests are waiting on this timer.
-    this.rebalanceTimer = setTimeout(() => this.completeJoin(), timeoutMs);
+    this.timers.start(timeout, initial ? this.settings.initialRebalanceDelayMs : 0);
   }
 
   private tryCompleteJoin(): void {
-    if (this.state !== 'PreparingRebalance' || this.initialDelayActive || this.pendingMembers.size > 0) return;
+    if (this.state !== 'PreparingRebalance' || this.timers.inInitialDelay || this.roster.hasPending) return;
     for (const member of this.members.values()) if (member.joinWaiter === null) return;
     this.completeJoin();
   }
@@ -253,26 +197,22 @@ export class Group {
   /** Ends the join phase: members that did not rejoin are dropped and a new generation starts. */
   private completeJoin(): void {
     if (this.state !== 'PreparingRebalance') return;
-    if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
-    if (this.initialDelayTimer) clearTimeout(this.initialDelayTimer);
-    this.rebalanceTimer = null;
-    this.initialDelayTimer = null;
-    this.initialDelayActive = false;
+    this.timers.stop();
     for (const member of [...this.members.values()]) if (member.joinWaiter === null) this.dropMember(member);
     this.generationId++;
     if (this.members.size === 0) {
       this.becomeEmpty();
       return;
     }
-    this.protocolName = this.selectProtocol();
+    this.protocolName = selectProtocol([...this.members.values()]);
     if (this.leaderId === null || !this.members.has(this.leaderId)) this.leaderId = this.members.keys().next().value as string;
     this.state = 'CompletingRebalance';
     for (const member of this.members.values()) {
       const waiter = member.joinWaiter;
       member.joinWaiter = null;
       member.assignment = Buffer.alloc(0);
-      member.touch((m) => this.expire(m));
-      waiter?.(this.currentJoinResult(member, false));
+      this.keepAlive(member);
+      waiter?.(joinAnswer(this, member, false));
     }
   }
 
@@ -286,46 +226,6 @@ export class Group {
     this.store(this.record()).catch((err: unknown) => console.error(`storing empty group ${this.groupId} failed:`, err));
   }
 
-  private currentJoinResult(member: GroupMember, skipAssignment: boolean): JoinGroupResult {
-    const isLeader = member.memberId === this.leaderId;
-    const protocol = this.protocolName ?? '';
-    return {
-      errorCode: NONE,
-      generationId: this.generationId,
-      protocolType: this.protocolType,
-      protocolName: this.protocolName,
-      leader: this.leaderId ?? '',
-      skipAssignment,
-      memberId: member.memberId,
-      members: isLeader
-        ? [...this.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: m.metadataFor(protocol) }))
-        : [],
-    };
-  }
-
-  /** The protocol every member supports that most members prefer. */
-  private selectProtocol(): string {
-    const members = [...this.members.values()];
-    const common = members[0].protocols.map((p) => p.name).filter((name) => members.every((m) => m.protocols.some((p) => p.name === name)));
-    const votes = new Map<string, number>(common.map((name) => [name, 0]));
-    for (const member of members) {
-      const choice = member.protocols.find((p) => votes.has(p.name));
-      if (choice) votes.set(choice.name, (votes.get(choice.name) ?? 0) + 1);
-    }
-    let best = common[0];
-    for (const name of common) if ((votes.get(name) ?? 0) > (votes.get(best) ?? 0)) best = name;
-    return best;
-  }
-
-  /** A joiner's protocols must match the group's type and share a protocol with every other member. */
-  private acceptsProtocols(req: JoinGroupRequest): boolean {
-    if (req.protocolType === '' || req.protocols.length === 0) return false;
-    const others = [...this.members.values()].filter((m) => m.memberId !== req.memberId);
-    if (others.length === 0) return true;
-    if (this.protocolType !== null && req.protocolType !== this.protocolType) return false;
-    return req.protocols.some((p) => others.every((m) => m.protocols.some((q) => q.name === p.name)));
-  }
-
   /** Handles a SyncGroup; followers wait for the leader's assignment. */
   sync(req: SyncGroupRequest): Promise<SyncGroupResult> | SyncGroupResult {
     const refusal = this.checkMember(req.memberId, req.groupInstanceId, req.generationId);
@@ -335,8 +235,8 @@ export class Group {
     }
     const member = this.members.get(req.memberId) as GroupMember;
     if (this.state === 'PreparingRebalance') return syncError('REBALANCE_IN_PROGRESS');
-    member.touch((m) => this.expire(m));
-    if (this.state === 'Stable') return this.syncResult(member);
+    this.keepAlive(member);
+    if (this.state === 'Stable') return syncAnswer(this, member);
     const answer = new Promise<SyncGroupResult>((resolve) => {
       member.syncWaiter = resolve;
     });
@@ -359,14 +259,10 @@ export class Group {
       this.state = 'Stable';
     }
     for (const m of this.members.values()) {
-      m.syncWaiter?.(stored ? this.syncResult(m) : syncError('COORDINATOR_NOT_AVAILABLE'));
+      m.syncWaiter?.(stored ? syncAnswer(this, m) : syncError('COORDINATOR_NOT_AVAILABLE'));
       m.syncWaiter = null;
     }
     if (!stored) this.prepareRebalance();
-  }
-
-  private syncResult(member: GroupMember): SyncGroupResult {
-    return { errorCode: NONE, protocolType: this.protocolType, protocolName: this.protocolName, assignment: member.assignment };
   }
 
   /** Handles a Heartbeat: keeps the session alive and tells the member whether to rejoin. */
@@ -374,7 +270,7 @@ export class Group {
     const refusal = this.checkMember(req.memberId, req.groupInstanceId, req.generationId);
     if (refusal) return kafkaCode(refusal);
     const member = this.members.get(req.memberId) as GroupMember;
-    if (member.joinWaiter === null) member.touch((m) => this.expire(m));
+    if (member.joinWaiter === null) this.keepAlive(member);
     return this.state === 'PreparingRebalance' ? kafkaCode('REBALANCE_IN_PROGRESS') : NONE;
   }
 
@@ -384,7 +280,7 @@ export class Group {
    */
   checkMember(memberId: string, groupInstanceId: string | null, generationId: number): ErrorName | null {
     if (this.state === 'Dead') return 'COORDINATOR_NOT_AVAILABLE';
-    const fenced = this.checkInstance(memberId, groupInstanceId);
+    const fenced = this.roster.fenced(memberId, groupInstanceId);
     if (fenced) return fenced;
     if (!this.members.has(memberId)) return 'UNKNOWN_MEMBER_ID';
     if (generationId !== this.generationId) return 'ILLEGAL_GENERATION';
@@ -399,27 +295,26 @@ export class Group {
     const refusal = this.checkMember(memberId, groupInstanceId, generationId);
     if (refusal === null) {
       const member = this.members.get(memberId) as GroupMember;
-      if (member.joinWaiter === null) member.touch((m) => this.expire(m));
+      if (member.joinWaiter === null) this.keepAlive(member);
     }
     return refusal;
-  }
-
-  private checkInstance(memberId: string, groupInstanceId: string | null): ErrorName | null {
-    if (groupInstanceId === null) return null;
-    const current = this.staticMembers.get(groupInstanceId);
-    return current !== undefined && current !== memberId ? 'FENCED_INSTANCE_ID' : null;
   }
 
   /** Handles one leaving member (LeaveGroup); returns its error code. */
   leave(memberId: string, groupInstanceId: string | null): number {
     if (this.state === 'Dead') return kafkaCode('COORDINATOR_NOT_AVAILABLE');
-    const id = memberId === '' && groupInstanceId !== null ? this.staticMembers.get(groupInstanceId) : memberId;
-    const fenced = id === undefined ? null : this.checkInstance(id, groupInstanceId);
+    const id = memberId === '' && groupInstanceId !== null ? this.roster.memberIdOf(groupInstanceId) : memberId;
+    const fenced = id === undefined ? null : this.roster.fenced(id, groupInstanceId);
     if (fenced) return kafkaCode(fenced);
     const member = id === undefined ? undefined : this.members.get(id);
     if (member === undefined) return kafkaCode('UNKNOWN_MEMBER_ID');
     this.removeMember(member);
     return NONE;
+  }
+
+  /** Restarts the member's session timer. */
+  private keepAlive(member: GroupMember): void {
+    member.touch((m) => this.expire(m));
   }
 
   /** Session expiry: the member is gone. */
@@ -438,35 +333,18 @@ export class Group {
   }
 
   private dropMember(member: GroupMember): void {
-    member.stopSession();
-    this.members.delete(member.memberId);
-    if (member.groupInstanceId !== null && this.staticMembers.get(member.groupInstanceId) === member.memberId) {
-      this.staticMembers.delete(member.groupInstanceId);
-    }
+    this.roster.remove(member);
     if (this.leaderId === member.memberId) this.leaderId = null;
-  }
-
-  private addPending(memberId: string, sessionTimeoutMs: number): void {
-    const timer = setTimeout(() => {
-      this.pendingMembers.delete(memberId);
-      this.tryCompleteJoin();
-    }, sessionTimeoutMs);
-    timer.unref();
-    this.pendingMembers.set(memberId, timer);
   }
 
   /** Marks the group deleted and stops its timers; pending requests are answered with COORDINATOR_NOT_AVAILABLE. */
   shutdown(): void {
     for (const member of this.members.values()) {
-      member.stopSession();
       member.joinWaiter?.(joinError('COORDINATOR_NOT_AVAILABLE', member.memberId));
       member.syncWaiter?.(syncError('COORDINATOR_NOT_AVAILABLE'));
     }
-    for (const timer of this.pendingMembers.values()) clearTimeout(timer);
-    if (this.rebalanceTimer) clearTimeout(this.rebalanceTimer);
-    if (this.initialDelayTimer) clearTimeout(this.initialDelayTimer);
-    this.members.clear();
-    this.pendingMembers.clear();
+    this.timers.stop();
+    this.roster.clear();
     this.state = 'Dead';
   }
 }
