@@ -48,6 +48,16 @@ export interface AppendResult {
   appendTime: number;
 }
 
+/** How an append may trust its caller. */
+export interface AppendOptions {
+  /**
+   * The caller has already checked this batch's CRC-32C against its bytes (and changed nothing
+   * under the CRC since), so the log skips that check; the header and length are still validated.
+   * Only a caller that verified the very bytes it passes may set it.
+   */
+  verified?: boolean;
+}
+
 /** A contiguous run of whole batches read from a log. */
 export interface ReadResult {
   /** Whole batches, back to back, in the record-batch v2 layout (may start before the asked offset). */
@@ -79,12 +89,13 @@ export interface PartitionLog {
 
   /**
    * Appends one batch (record-batch v2 bytes, baseOffset field ignored and overwritten).
-   * Validates the header and CRC-32C (throws StorageError 'CORRUPT_BATCH' / 'BATCH_TOO_LARGE').
+   * Validates the header and CRC-32C (throws StorageError 'CORRUPT_BATCH' / 'BATCH_TOO_LARGE'); with
+   * `options.verified` the CRC-32C, already checked by the caller, is not computed again.
    * Resolves once the batch is acknowledged under the fsync mode; batches appended in the same
    * window share one fdatasync (group commit). The buffer is not retained after the call returns
    * unless the implementation documents otherwise; callers must not mutate it until it resolves.
    */
-  append(batch: Buffer): Promise<AppendResult>;
+  append(batch: Buffer, options?: AppendOptions): Promise<AppendResult>;
 
   /** Reads whole batches starting with the one containing `offset`, up to about `maxBytes` (at least one batch). */
   read(offset: number, maxBytes: number): Promise<ReadResult>;

@@ -174,18 +174,6 @@ test('a clean close leaves a marker and indexes; open takes the marker away', as
   });
 });
 
-test('reads do not keep file descriptors open', async () => {
-  await withFileStore(async (store) => {
-    const log = await store.open('fd', { segmentBytes: 200 });
-    for (let i = 0; i < 40; i++) await log.append(makeBatch(`f${i}`));
-    const before = (await readdir('/proc/self/fd')).length;
-    await readAllValues(log);
-    for (let offset = 0; offset < 40; offset++) await log.read(offset, 1);
-    const after = (await readdir('/proc/self/fd')).length;
-    assert.ok(after <= before + 2, `descriptors grew from ${before} to ${after} over 80 reads`);
-  });
-});
-
 test('the store lists, deletes and reopens logs across store restarts', async () => {
   await withTempDir(async (dataDir) => {
     let store = await FileLogStore.open(dataDir, { defaults: { segmentBytes: 500 } });

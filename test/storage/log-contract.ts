@@ -129,6 +129,24 @@ export function runLogContract(label: string, makeStore: () => Promise<StoreFixt
         assert.equal(ok.baseOffset, 0);
       }));
 
+    it('with verified, skips only the CRC: a malformed or oversized batch is still refused', () =>
+      withStore(async (store) => {
+        const log = await store.open('verified', { maxBatchBytes: 1000 });
+        const verified = { verified: true };
+        await assertRejectsWith(log.append(makeBatch('a', 2).subarray(0, 40), verified), 'CORRUPT_BATCH');
+        await assertRejectsWith(log.append(makeBatch('a', 2).subarray(0, 70), verified), 'CORRUPT_BATCH');
+        const badMagic = makeBatch('a');
+        badMagic[16] = 1;
+        await assertRejectsWith(log.append(badMagic, verified), 'CORRUPT_BATCH');
+        await assertRejectsWith(log.append(makeBatch('big'.repeat(400)), verified), 'BATCH_TOO_LARGE');
+        assert.equal(log.highWatermark, 0);
+        const good = makeBatch('good', 3);
+        assert.equal((await log.append(good, verified)).baseOffset, 0);
+        const read = await log.read(0, 1024);
+        assert.ok(verifyBatchCrc(read.data), 'the stored batch keeps its CRC');
+        assert.equal((await readAllValues(log)).get(2), 'good-2');
+      }));
+
     it('finds the first offset whose batch reaches a timestamp', () =>
       withStore(async (store) => {
         const log = await store.open('times', { segmentBytes: 300 });

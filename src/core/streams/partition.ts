@@ -38,6 +38,8 @@ import {
 export type TxnGuard = (producerId: number, producerEpoch: number, topic: string, partition: number) => ErrorName | null;
 
 const EMPTY = Buffer.alloc(0);
+/** Client batches reach the log after validate() checked their CRC-32C (and any restamp recomputed it). */
+const VERIFIED = { verified: true } as const;
 const CRC_START = 21;
 const MARKER_ABORT = 0;
 const MARKER_COMMIT = 1;
@@ -181,7 +183,7 @@ export class Partition {
   }
 
   private async appendPlain(batch: Buffer): Promise<{ errorCode: number; errorMessage: null; baseOffset: number }> {
-    const { baseOffset } = await this.log.append(batch);
+    const { baseOffset } = await this.log.append(batch, VERIFIED);
     this.notifyChange();
     return { errorCode: NONE, errorMessage: null, baseOffset };
   }
@@ -195,7 +197,7 @@ export class Partition {
       if (refusal) throw brokerError(refusal, `producer ${header.producerId} may not write to ${this.topic}-${this.index} in its transaction`);
     }
     const opensTxn = transactional && this.txns.begin(header.producerId, this.log.highWatermark);
-    const append = this.log.append(batch);
+    const append = this.log.append(batch, VERIFIED);
     const baseOffset = append.then((r) => r.baseOffset);
     baseOffset.catch(() => undefined);
     const recent = this.producers.record(header, baseOffset, now);

@@ -11,15 +11,19 @@
  *   persisted before the call resolves and before any segment file is removed.
  * - close() writes the clean-shutdown marker last; open() removes it before the first append.
  * - A failed write or fsync is fatal for the log: further appends reject with FSYNC_FAILED.
+ *
+ * Reads borrow descriptors from a small per-log LRU (read-handles.ts); segments removed by
+ * retention or DeleteRecords drop theirs, and close() closes them all.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { BATCH_HEADER_BYTES, batchLastOffsetDelta, batchMaxTimestamp, isWholeValidBatch, readBatchHeader, writeBaseOffset } from '../record-batch.js';
-import { StorageError, type AppendResult, type FsyncMode, type LogConfig, type PartitionLog, type ReadResult } from '../types.js';
+import { BATCH_HEADER_BYTES, batchLastOffsetDelta, batchMaxTimestamp, batchTotalBytes, isWholeValidBatch, readBatchHeader, writeBaseOffset } from '../record-batch.js';
+import { StorageError, type AppendOptions, type AppendResult, type FsyncMode, type LogConfig, type PartitionLog, type ReadResult } from '../types.js';
 import { readCheckpoint, takeCleanMarker, writeCheckpoint, writeCleanMarker, type LogPosition } from './checkpoint.js';
 import { fsyncDir } from './durable-fs.js';
 import { GroupCommit, type CommitStats, type GroupCommitHost } from './group-commit.js';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX } from './names.js';
+import { ReadHandles } from './read-handles.js';
 import { recoverSegments } from './recovery.js';
 import { segmentsToDelete } from './retention.js';
 import { Segment } from './segment.js';
@@ -39,6 +43,8 @@ interface Waiter {
 /** One log directory: segments, indexes, checkpoint; see the durability rules above. */
 export class FilePartitionLog implements PartitionLog, GroupCommitHost {
   private readonly writer = new GroupCommit(this);
+  /** Read descriptors kept open between reads (bounded; dropped with their segments and on close). */
+  private readonly readHandles = new ReadHandles();
   private readonly settings: LogConfig;
   private segments: Segment[];
   private start: number;
@@ -115,16 +121,17 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
   }
 
   /**
-   * Validates the batch, stamps its base offset in place and queues it for the writer. The buffer
-   * is retained (not copied) until the returned promise settles: the caller must not reuse it before.
+   * Validates the batch (its CRC-32C only unless `options.verified`), stamps its base offset in
+   * place and queues it for the writer. The buffer is retained (not copied) until the returned
+   * promise settles: the caller must not reuse it before.
    */
-  append(batch: Buffer): Promise<AppendResult> {
+  append(batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
     if (this.closing) return Promise.reject(closed(this.name));
     if (this.failure) return Promise.reject(this.failure);
     if (batch.length > this.settings.maxBatchBytes) {
       return Promise.reject(new StorageError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds ${this.settings.maxBatchBytes}`));
     }
-    if (!isWholeValidBatch(batch)) return Promise.reject(corruptBatch(batch));
+    if (!(options?.verified ? isWholeBatch(batch) : isWholeValidBatch(batch))) return Promise.reject(corruptBatch(batch));
     const now = Date.now();
     const baseOffset = this.assignedEnd;
     const lastOffset = baseOffset + batchLastOffsetDelta(batch);
@@ -143,7 +150,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     this.checkRange(offset, highWatermark);
     const startOffset = this.start;
     if (offset === highWatermark) return { data: Buffer.alloc(0), nextOffset: offset, startOffset, highWatermark };
-    const slice = await readSegment(this.segmentFor(offset), offset, maxBytes, this.readAhead());
+    const slice = await readSegment(this.segmentFor(offset), offset, maxBytes, this.readAhead(), this.readHandles);
     return { data: slice.data, nextOffset: slice.nextOffset, startOffset, highWatermark };
   }
 
@@ -151,7 +158,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     this.ensureOpen();
     for (const segment of this.segments.slice()) {
       if (segment.nextOffset <= this.start || segment.maxTimestamp < timestamp || segment.visibleSize === 0) continue;
-      const found = await findTimestamp(segment, timestamp, this.start, this.readAhead());
+      const found = await findTimestamp(segment, timestamp, this.start, this.readAhead(), this.readHandles);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -277,6 +284,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     const doomed = this.segments.splice(0, count);
     await this.saveCheckpoint();
     if (doomed.length === 0) return;
+    await this.readHandles.drop(doomed);
     const suffixes = [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX];
     await Promise.all(doomed.flatMap((segment) => suffixes.map((suffix) => rm(segment.path(suffix), { force: true }))));
     await fsyncDir(this.dir);
@@ -336,13 +344,22 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
         await writeCleanMarker(this.dir);
       }
     } finally {
-      await Promise.all(this.segments.map((segment) => segment.closeHandle()));
+      await Promise.all([this.readHandles.dropAll(), ...this.segments.map((segment) => segment.closeHandle())]);
       this.onClose();
     }
   }
 }
 
-/** The error for a batch that isWholeValidBatch refused: readBatchHeader's own if the header is at fault. */
+/** True if `batch` is exactly one whole batch with a well-formed header (its CRC not checked). */
+function isWholeBatch(batch: Buffer): boolean {
+  try {
+    return batchTotalBytes(readBatchHeader(batch)) === batch.length;
+  } catch {
+    return false;
+  }
+}
+
+/** The error for a batch that isWholeValidBatch or isWholeBatch refused: readBatchHeader's own if the header is at fault. */
 function corruptBatch(batch: Buffer): StorageError {
   try {
     readBatchHeader(batch);

@@ -3,6 +3,7 @@
  * (for read) and the first batch reaching a timestamp (for offsetForTimestamp).
  */
 import { batchLastOffset, batchTotalBytes } from '../record-batch.js';
+import type { ReadHandles } from './read-handles.js';
 import type { Segment } from './segment.js';
 import { SegmentReader } from './segment-reader.js';
 
@@ -14,10 +15,10 @@ export interface SegmentSlice {
 
 /**
  * Reads whole batches of `segment` starting with the one containing `offset` (which must be
- * acknowledged), adding following batches while the total stays within `maxBytes`.
+ * acknowledged) through a handle borrowed from `handles`, adding following batches while the total stays within `maxBytes`.
  */
-export async function readSegment(segment: Segment, offset: number, maxBytes: number, readAhead: number): Promise<SegmentSlice> {
-  const reader = await SegmentReader.open(segment, readAhead + maxBytes);
+export async function readSegment(segment: Segment, offset: number, maxBytes: number, readAhead: number, handles: ReadHandles): Promise<SegmentSlice> {
+  const reader = await SegmentReader.open(segment, readAhead + maxBytes, handles);
   try {
     let start = segment.positionFor(offset);
     let header = await reader.headerAt(start);
@@ -44,8 +45,8 @@ export async function readSegment(segment: Segment, offset: number, maxBytes: nu
  * Base offset of the first acknowledged batch of `segment` whose maxTimestamp is >= `timestamp`
  * and whose records reach `minOffset`, or undefined if none.
  */
-export async function findTimestamp(segment: Segment, timestamp: number, minOffset: number, readAhead: number): Promise<number | undefined> {
-  const reader = await SegmentReader.open(segment, readAhead);
+export async function findTimestamp(segment: Segment, timestamp: number, minOffset: number, readAhead: number, handles: ReadHandles): Promise<number | undefined> {
+  const reader = await SegmentReader.open(segment, readAhead, handles);
   try {
     for (let position = segment.positionForTimestamp(timestamp); position < reader.limit; ) {
       const header = await reader.headerAt(position);

@@ -1,14 +1,14 @@
 /**
  * Read access to one segment file for a single request: walks batch headers from an index
- * position through a read-ahead window, so that most fetches cost one open and one read.
- * Opened per request, so a segment deleted by retention stays readable until the read ends and no
- * descriptor outlives the request.
+ * position through a read-ahead window, so that most fetches cost one read. The descriptor is
+ * borrowed from the log's ReadHandles for the request, so a segment deleted by retention stays
+ * readable until the read ends.
  */
-import { open, type FileHandle } from 'node:fs/promises';
 import { BATCH_HEADER_BYTES, readBatchHeader, type BatchHeader } from '../record-batch.js';
 import { StorageError } from '../types.js';
 import { readRange } from './durable-fs.js';
 import { LOG_SUFFIX } from './names.js';
+import type { ReadHandles, ReadLease } from './read-handles.js';
 import type { Segment } from './segment.js';
 
 /** A read-ahead view of `[0, limit)` of a segment file. */
@@ -17,7 +17,7 @@ export class SegmentReader {
   private windowStart = 0;
 
   private constructor(
-    private readonly handle: FileHandle,
+    private readonly lease: ReadLease,
     private readonly path: string,
     /** Bytes of the file that may be read (the acknowledged size). */
     readonly limit: number,
@@ -25,18 +25,12 @@ export class SegmentReader {
   ) {}
 
   /**
-   * Opens the segment's file for reads of its bytes acknowledged now (the limit is taken before
-   * any I/O); a file already removed by retention reads as OFFSET_OUT_OF_RANGE.
+   * Borrows a handle on the segment's file for reads of its bytes acknowledged now (the limit is
+   * taken before any I/O); a file already removed by retention reads as OFFSET_OUT_OF_RANGE.
    */
-  static async open(segment: Segment, readAhead: number): Promise<SegmentReader> {
-    const path = segment.path(LOG_SUFFIX);
+  static async open(segment: Segment, readAhead: number, handles: ReadHandles): Promise<SegmentReader> {
     const limit = segment.visibleSize;
-    try {
-      return new SegmentReader(await open(path, 'r'), path, limit, readAhead);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new StorageError('OFFSET_OUT_OF_RANGE', `segment ${path} was deleted`);
-      throw err;
-    }
+    return new SegmentReader(await handles.acquire(segment), segment.path(LOG_SUFFIX), limit, readAhead);
   }
 
   /** The header of the batch at `position` (which must be a batch boundary below the limit). */
@@ -55,15 +49,16 @@ export class SegmentReader {
     return this.window.subarray(start - this.windowStart, end - this.windowStart);
   }
 
-  async close(): Promise<void> {
-    await this.handle.close();
+  /** Gives the borrowed handle back; the reader must not be used afterwards. */
+  close(): Promise<void> {
+    return this.lease.release();
   }
 
   private async ensure(position: number, length: number): Promise<void> {
     if (position >= this.windowStart && position + length <= this.windowStart + this.window.length) return;
     if (position + length > this.limit) throw this.damaged(position, new Error('batch runs past the acknowledged end'));
     this.windowStart = position;
-    this.window = await readRange(this.handle, position, Math.min(this.limit - position, Math.max(length, this.readAhead)));
+    this.window = await readRange(this.lease.handle, position, Math.min(this.limit - position, Math.max(length, this.readAhead)));
     if (this.window.length < length) throw this.damaged(position, new Error('file shorter than acknowledged'));
   }
 

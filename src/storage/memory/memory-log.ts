@@ -5,7 +5,7 @@
  * acknowledged at once (there is no medium to sync), so they become visible immediately.
  */
 import { batchTotalBytes, readBatchHeader, verifyBatchCrc, writeBaseOffset } from '../record-batch.js';
-import { StorageError, type AppendResult, type LogConfig, type PartitionLog, type ReadResult } from '../types.js';
+import { StorageError, type AppendOptions, type AppendResult, type LogConfig, type PartitionLog, type ReadResult } from '../types.js';
 import { addBatch, dropOldestSegment, lastAtOrBelow, type MemoryLogState, type MemorySegment } from './memory-segments.js';
 import { OffsetWaiters } from './offset-waiters.js';
 
@@ -41,13 +41,13 @@ export class MemoryPartitionLog implements PartitionLog {
     return this.state.sizeBytes;
   }
 
-  async append(batch: Buffer): Promise<AppendResult> {
+  async append(batch: Buffer, options?: AppendOptions): Promise<AppendResult> {
     this.ensureOpen();
     if (batch.length > this.currentConfig.maxBatchBytes) {
       throw new StorageError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds ${this.currentConfig.maxBatchBytes}`);
     }
     const header = readBatchHeader(batch);
-    if (batchTotalBytes(header) !== batch.length || !verifyBatchCrc(batch)) {
+    if (batchTotalBytes(header) !== batch.length || (!options?.verified && !verifyBatchCrc(batch))) {
       throw new StorageError('CORRUPT_BATCH', `batch for ${this.name} fails its length or CRC-32C check`);
     }
     const appendTime = Date.now();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { kafkaCode } from '../../../src/core/streams/index.js';
-import { batchOf, memoryBroker, readAll, recordsIn } from './helpers.js';
+import { splitBatches, verifyBatchCrc } from '../../../src/storage/record-batch.js';
+import { batchOf, FileBrokerDir, memoryBroker, readAll, recordsIn } from './helpers.js';
 
 test('produce assigns consecutive offsets and fetch returns the records', async () => {
   const { broker } = await memoryBroker();
@@ -58,6 +59,33 @@ test('produce rejects corrupt batches, several batches, and batches over max.mes
   assert.equal((await broker.produce('t', 0, Buffer.from('garbage'))).errorCode, kafkaCode('CORRUPT_MESSAGE'));
   assert.equal((await broker.fetch('t', 0, 0, 1000, 0)).highWatermark, 0);
   await broker.close();
+});
+
+test('over the file log, a corrupt batch still gets CORRUPT_MESSAGE and stored batches keep a valid CRC', async () => {
+  const dir = await FileBrokerDir.create();
+  try {
+    const broker = await dir.open();
+    await broker.createTopic('plain', 1);
+    await broker.createTopic('stamped', 1, { 'message.timestamp.type': 'LogAppendTime' });
+    const { producerId, producerEpoch } = await broker.transactions.initProducerId({ transactionalId: null, transactionTimeoutMs: 0, producerId: -1, producerEpoch: -1 });
+    const corrupt = (batch: Buffer): Buffer => {
+      batch[batch.length - 1] ^= 0xff;
+      return batch;
+    };
+    for (const topic of ['plain', 'stamped']) {
+      assert.equal((await broker.produce(topic, 0, corrupt(batchOf([{ value: 'bad' }])))).errorCode, kafkaCode('CORRUPT_MESSAGE'));
+      const idempotent = corrupt(batchOf([{ value: 'bad' }], { producerId, producerEpoch, baseSequence: 0 }));
+      assert.equal((await broker.produce(topic, 0, idempotent)).errorCode, kafkaCode('CORRUPT_MESSAGE'));
+      assert.equal((await broker.produce(topic, 0, batchOf([{ value: 'good' }]))).errorCode, 0);
+      const fetched = await broker.fetch(topic, 0, 0, 1 << 20, 0);
+      assert.equal(fetched.highWatermark, 1, `${topic}: only the valid batch was stored`);
+      assert.ok(splitBatches(fetched.records).every((b) => verifyBatchCrc(b)), `${topic}: stored batches pass their CRC`);
+      assert.deepEqual(recordsIn(fetched.records).map((r) => r.value), ['good']);
+    }
+    await dir.stop(broker);
+  } finally {
+    await dir.remove();
+  }
 });
 
 test('LogAppendTime topics stamp the broker time on the batch and answer it', async () => {
