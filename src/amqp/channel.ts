@@ -1,4 +1,4 @@
-import type { Delivery, MessageProperties, PublishResult, Session } from '../core/queues/index.js';
+import type { Delivery, MessageProperties, PublishResult, QueueFlow, Session } from '../core/queues/index.js';
 import { AmqpProtocolError, ReplyCode } from './codec/errors.js';
 import { FrameType, type Frame } from './codec/frame-reader.js';
 import { ByteReader } from './codec/byte-reader.js';
@@ -24,6 +24,8 @@ export interface ChannelHost {
   release(channelId: number): void;
   /** A message was published (the connection may stop reading while it is blocked). */
   published(): void;
+  /** A message went into a queue under pressure: stop reading from the client until it is relieved. */
+  pressured(flow: QueueFlow): void;
   /** A session is closing; the connection waits for it before it reports itself closed. */
   sessionClosing(closing: Promise<void>): void;
 }
@@ -141,6 +143,8 @@ export class AmqpChannel {
     }
     this.host.published();
     const result = this.session.publish(args.exchange, args.routingKey, properties, body, { mandatory: args.mandatory });
+    const pressure = this.session.takePressure();
+    if (pressure) this.host.pressured(pressure);
     if (this.confirms) {
       const seq = this.confirms.register();
       result.then(

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { QueueBroker } from '../core/queues/index.js';
+import type { FlowListener, QueueBroker, QueueFlow } from '../core/queues/index.js';
 import { ByteReader } from './codec/byte-reader.js';
 import { AmqpProtocolError, ReplyCode } from './codec/errors.js';
 import { FrameReader, FrameType, type Frame } from './codec/frame-reader.js';
@@ -25,7 +25,7 @@ export interface ConnectionSettings extends HandshakeSettings {
  * channels, heartbeats both ways, connection.blocked notifications, and close handshakes. Connection
  * errors send connection.close with the RabbitMQ reply code and text, and never affect other connections.
  */
-export class AmqpConnection implements ChannelHost {
+export class AmqpConnection implements ChannelHost, FlowListener {
   /** Resolves once the socket is closed and the connection's sessions are cleaned up. */
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
@@ -38,6 +38,8 @@ export class AmqpConnection implements ChannelHost {
   private readonly handshake: Handshake;
   private readonly channels = new Map<number, AmqpChannel>();
   private readonly closingSessions = new Set<Promise<void>>();
+  /** Queues under pressure this connection published into: reading stays paused until all are relieved. */
+  private readonly flowWaits = new Set<QueueFlow>();
   private state: 'handshake' | 'running' | 'closing' | 'closed' = 'handshake';
   private vhost = '/';
   private channelMax = 0;
@@ -92,6 +94,24 @@ export class AmqpConnection implements ChannelHost {
   /** ChannelHost: a publish arrived; while blocked, stop reading more from this client. */
   published(): void {
     if (this.blockedReason !== undefined) this.readGate.close('blocked');
+  }
+
+  /** ChannelHost: a publish went into a queue under pressure; stop reading until it is relieved (state 'flow'). */
+  pressured(flow: QueueFlow): void {
+    if (this.flowWaits.has(flow) || !flow.wait(this)) return;
+    this.flowWaits.add(flow);
+    this.readGate.close('flow');
+  }
+
+  /** FlowListener: a queue this connection waited on is relieved; reading resumes once none is left. */
+  relieved(flow: QueueFlow): void {
+    if (!this.flowWaits.delete(flow) || this.flowWaits.size > 0) return;
+    this.readGate.open('flow');
+  }
+
+  /** True while reading is paused because a queue this connection publishes into is under pressure. */
+  get inFlow(): boolean {
+    return this.flowWaits.size > 0;
   }
 
   /** ChannelHost: remembers a closing session so that the connection closes after it. */
@@ -290,6 +310,8 @@ export class AmqpConnection implements ChannelHost {
     clearTimeout(this.closeTimer);
     this.handshake.cancel();
     this.teardownChannels();
+    for (const flow of this.flowWaits) flow.unwait(this);
+    this.flowWaits.clear();
     // The core deletes exclusive queues once every session of the connection is closed.
     void Promise.all(this.closingSessions)
       .then(() => this.queues.closeConnection(this.id))

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 
 /** Why reading from a socket is paused. */
-export type ReadPauseReason = 'output-full' | 'blocked';
+export type ReadPauseReason = 'output-full' | 'blocked' | 'flow';
 
 /** Pauses reading from a socket while any reason holds, resumes when none does. */
 export class ReadGate {

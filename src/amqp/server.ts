@@ -29,6 +29,8 @@ export interface AmqpListener extends ProtocolListener {
   setBlocked(reason: string | undefined): void;
   /** Number of open client connections. */
   readonly connectionCount: number;
+  /** Number of connections not being read because a queue they publish into is under pressure (state 'flow'). */
+  readonly flowConnectionCount: number;
 }
 
 const DEFAULT_USERS: Credentials[] = [{ username: 'guest', password: 'guest' }];
@@ -63,6 +65,11 @@ export function startAmqpServer(queues: QueueBroker, options: AmqpServerOptions)
         address: { host: options.host, port: address.port },
         get connectionCount() {
           return connections.size;
+        },
+        get flowConnectionCount() {
+          let n = 0;
+          for (const connection of connections) if (connection.inFlow) n++;
+          return n;
         },
         setBlocked(reason) {
           blockedReason = reason;

@@ -51,6 +51,7 @@ export class ClassicQueue extends BrokerQueue {
       appendFailed: (err) => {
         if (!queue.deleted) throw err;
       },
+      flow: queue.flow,
     };
     for (let i = 0; i < laneCount; i++) {
       const log = await QueueLog.open(store, laneLogName(definition.logName, i), config);

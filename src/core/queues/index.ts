@@ -28,4 +28,5 @@ export type {
   Session,
 } from './types.js';
 export { FieldDecimal, FieldTypedNumber } from './field-values.js';
+export { QueueFlow, type FlowListener } from './flow.js';
 export type { FieldNumberType, FieldTable, FieldValue } from './field-values.js';

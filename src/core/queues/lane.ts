@@ -10,6 +10,7 @@
 import { decodeRecords, encodeBatch, splitBatches, type DecodedRecord, type RecordInput } from '../../storage/record-batch.js';
 import type { QueueLog, SettleReason } from '../../storage/queue-log.js';
 import type { MessageContent, QueuedMessage } from './message.js';
+import { FLOW_MESSAGE_OVERHEAD, type QueueFlow } from './flow.js';
 import { pendingBatch, type PendingBatch } from './pending-batch.js';
 
 /** Returned by peek() when the next message must first be read from the log. */
@@ -36,6 +37,8 @@ export interface LaneHost {
   stored(lane: Lane, content: MessageContent, offset: number): void;
   /** An append failed: throw to fail its publishers, return to ignore it. */
   appendFailed(err: unknown): void;
+  /** The queue's flow control: appends count as taken in until the log has them. */
+  readonly flow: QueueFlow;
 }
 
 /** A priority level of a queue: a log of messages plus its delivery state. */
@@ -113,6 +116,7 @@ export class Lane {
     this.issued++;
     this.pending++;
     this.pendingBytesTotal += bytes;
+    this.host.flow.add(bytes + FLOW_MESSAGE_OVERHEAD);
     batch.contents.push(content);
     batch.records.push(record);
     batch.bytes += bytes;
@@ -317,6 +321,7 @@ export class Lane {
   private processed(seq: number, bytes: number): void {
     this.pending--;
     this.pendingBytesTotal -= bytes;
+    this.host.flow.remove(bytes + FLOW_MESSAGE_OVERHEAD);
     if (seq < this.purgedBefore) {
       this.doomed--;
       this.doomedBytes -= bytes;

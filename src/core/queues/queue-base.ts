@@ -7,6 +7,7 @@ import type { Consumer } from './consumer.js';
 import type { DeadLetterReason } from './dead-letter.js';
 import type { BindingTarget } from './exchange.js';
 import type { FieldTable } from './field-values.js';
+import { QueueFlow } from './flow.js';
 import type { MessageContent, QueuedMessage, SharedRecord } from './message.js';
 import type { QueueSettings } from './queue-arguments.js';
 import type { QueueInfo } from './types.js';
@@ -53,6 +54,8 @@ export abstract class BrokerQueue implements BindingTarget {
   /** Consumers in registration order. */
   protected consumers: Consumer[] = [];
   deleted = false;
+  /** Publisher flow control: pressure while the queue takes messages in faster than it absorbs them. */
+  readonly flow = new QueueFlow();
   private hadConsumer = false;
   private expiresTimer: NodeJS.Timeout | undefined;
   private dispatchScheduled = false;

@@ -8,6 +8,7 @@ import { BrokerError } from '../errors.js';
 import { Consumer, type ConsumerHost } from './consumer.js';
 import type { Exchange } from './exchange.js';
 import { numericValue, type FieldTable } from './field-values.js';
+import type { QueueFlow } from './flow.js';
 import { parseExpiration, type QueuedMessage } from './message.js';
 import type { BrokerQueue } from './queue-base.js';
 import { Transaction, type Settlement } from './transaction.js';
@@ -55,6 +56,7 @@ export class QueueSession implements Session, ConsumerHost {
   private closed = false;
   private lastQueue: string | undefined;
   private tx: Transaction | undefined;
+  private pressure: QueueFlow | undefined;
 
   constructor(
     private readonly host: Vhost,
@@ -155,8 +157,15 @@ export class QueueSession implements Session, ConsumerHost {
       }
     }
     const r = this.host.publish(ex, keys, { exchange, routingKey, properties: props, body });
+    if (r.pressure) this.pressure = r.pressure;
     const outcome = (r.routed > 0 ? 1 : 0) + (r.rejected ? 2 : 0);
     return r.stored ? r.stored.then(RESULT_OF[outcome]) : SETTLED_RESULT[outcome];
+  }
+
+  takePressure(): QueueFlow | undefined {
+    const pressure = this.pressure;
+    this.pressure = undefined;
+    return pressure;
   }
 
   // ---- consuming ----

@@ -3,6 +3,7 @@
  * no frames or bytes, only AMQP concepts (exchanges, queues, bindings, deliveries) as plain objects.
  */
 import type { FieldTable } from './field-values.js';
+import type { QueueFlow } from './flow.js';
 
 /** AMQP basic properties of a message, as plain data (absent fields are undefined). */
 export interface MessageProperties {
@@ -134,6 +135,11 @@ export interface Session {
    * message is durable in every queue it went to (confirm then). Messages are enqueued in call order.
    */
   publish(exchange: string, routingKey: string, properties: MessageProperties, body: Buffer, options?: PublishOptions): Promise<PublishResult>;
+  /**
+   * The flow control of a queue under pressure that a publish since the last call went into, if any
+   * (cleared by the call): the publisher should stop sending until it is relieved.
+   */
+  takePressure(): QueueFlow | undefined;
 
   /**
    * Starts a consumer and returns its tag. Deliveries begin after the caller's current synchronous turn,

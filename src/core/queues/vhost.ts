@@ -10,6 +10,7 @@ import { ClassicQueue } from './classic-queue.js';
 import { deadLetteredContent, isDeadLetterCycle, originalRoutingKeys, type DeadLetterReason } from './dead-letter.js';
 import { Exchange, EXCHANGE_TYPES, bindingIdentity, type Binding, type BindingTarget, type ExchangeDefinition } from './exchange.js';
 import type { FieldTable } from './field-values.js';
+import type { QueueFlow } from './flow.js';
 import { SharedRecord, type MessageContent } from './message.js';
 import type { BindingRecord, MetadataLog, QueueRecord } from './metadata.js';
 import { assertArgumentsEquivalent, assertFlagEquivalent, checkQueueTypeRules, parseQueueArguments } from './queue-arguments.js';
@@ -45,6 +46,8 @@ export interface RoutedPublish {
   rejected: boolean;
   /** Resolves when the message is stored in every accepting queue. */
   stored: Promise<unknown> | undefined;
+  /** The flow control of a queue it went to that is under pressure, if any. */
+  pressure: QueueFlow | undefined;
 }
 
 /** One vhost. */
@@ -256,18 +259,20 @@ export class Vhost {
     let record: SharedRecord | undefined;
     let stored: Promise<unknown> | undefined;
     let allStored: Promise<unknown>[] | undefined;
+    let pressure: QueueFlow | undefined;
     for (const q of this.destinations(exchange, routingKeys, content.properties.headers)) {
       if (exclude?.(q)) continue;
       routed++;
       record ??= new SharedRecord(content, Date.now());
       const result = q.enqueue(content, record);
+      if (q.flow.pressured) pressure = q.flow;
       if (result.rejected) rejected = true;
       else if (result.stored !== undefined) {
         if (stored === undefined) stored = result.stored;
         else (allStored ??= [stored]).push(result.stored);
       }
     }
-    return { routed, rejected, stored: allStored ? Promise.all(allStored) : stored };
+    return { routed, rejected, stored: allStored ? Promise.all(allStored) : stored, pressure };
   }
 
   /** The queues a message reaches from `ex` (a direct lookup for the default exchange). */
