@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startServerProcess } from './kafka-server-process.js';
-import { assertCommitsSurvived, assertConsumerResumes, crashClient, readWholeTopic, recordMessage, recordValue, waitFor, type StoredRecord } from './kafka-crash-kit.js';
+import { assertCommitsSurvived, crashClient, readWholeTopic, recordValue, waitFor, type StoredRecord } from './kafka-crash-kit.js';
 import { startCommittingConsumer, startProducers, type ProduceLedger } from './kafka-crash-workload.js';
 
 const CYCLES = Number(process.env.SWITCHYARD_CRASH_CYCLES ?? 8);
