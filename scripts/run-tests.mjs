@@ -19,5 +19,7 @@ if (files.length === 0) {
   console.error('no test files matched', filters);
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// --test-force-exit: a test file whose clients leave a handle open (a client library's retry timer) must not
+// keep the suite waiting once its tests have finished.
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-force-exit', ...files], { stdio: 'inherit' });
 process.exit(result.status ?? 1);
