@@ -1,14 +1,15 @@
-import type { BrokerHandle, BrokerKind } from './brokers/types.js';
+import type { BrokerKind, SwitchyardKind } from './brokers/types.js';
 import type { QueueType } from './loads/amqp.js';
 import { appendCeiling, socketFlow } from './loads/ceiling.js';
 import type { Measured, Target } from './scenario.js';
 
-/** AMQP servers compared: Switchyard, and RabbitMQ with each queue type. */
-export type AmqpServer = 'switchyard' | 'switchyard-nofsync' | 'rabbitmq-classic' | 'rabbitmq-quorum';
+/** AMQP servers compared: each Switchyard variant, and RabbitMQ with each queue type. */
+export type AmqpServer = SwitchyardKind | 'rabbitmq-classic' | 'rabbitmq-quorum';
 
 const AMQP_SERVERS: Record<AmqpServer, { kind: BrokerKind; queueType: QueueType }> = {
   switchyard: { kind: 'switchyard', queueType: 'classic' },
   'switchyard-nofsync': { kind: 'switchyard-nofsync', queueType: 'classic' },
+  'switchyard-memory': { kind: 'switchyard-memory', queueType: 'classic' },
   'rabbitmq-classic': { kind: 'rabbitmq', queueType: 'classic' },
   'rabbitmq-quorum': { kind: 'rabbitmq', queueType: 'quorum' },
 };
@@ -43,8 +44,8 @@ export function amqpTargets(
   });
 }
 
-/** Kafka-protocol rows (Switchyard, optionally without fsync) running `load(bootstrap brokers)`. */
-export function kafkaTargets(variant: string, kinds: ('switchyard' | 'switchyard-nofsync')[], client: string, load: (brokers: string[], signal: AbortSignal) => Promise<Measured>): Target[] {
+/** Kafka-protocol rows, one per Switchyard variant, running `load(bootstrap brokers)`. */
+export function kafkaTargets(variant: string, kinds: SwitchyardKind[], client: string, load: (brokers: string[], signal: AbortSignal) => Promise<Measured>): Target[] {
   return kinds.map((kind) => ({ broker: kind, variant, client, kind, run: (broker, signal) => load(need(broker?.kafkaBrokers, 'Kafka listener'), signal) }));
 }
 

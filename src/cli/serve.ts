@@ -8,6 +8,10 @@ export const SERVE_HELP = `Usage: switchyard serve [options]
 Runs the broker until SIGTERM or SIGINT, then shuts down cleanly (stop accepting, flush, fsync, exit 0).
 
 Options (each also readable from the environment variable shown):
+  --storage KIND           file | memory                       SWITCHYARD_STORAGE        (file)
+                           file: durable logs in the data directory, one broker per directory (pid lock);
+                           memory: every message stays in the heap and nothing survives a restart; no data
+                           directory is used or locked and --fsync does not apply (for benchmarks and tests)
   --data-dir DIR           data directory                      SWITCHYARD_DATA_DIR       (./data)
   --host H                 address to listen on                SWITCHYARD_HOST           (127.0.0.1)
   --amqp-port N            AMQP 0-9-1 port, 0 = any free port  SWITCHYARD_AMQP_PORT      (5672)
@@ -26,12 +30,14 @@ Options (each also readable from the environment variable shown):
 `;
 
 const FSYNC_MODES: readonly FsyncMode[] = ['always', 'batch', 'never'];
+const STORAGE_KINDS: readonly NonNullable<BrokerOptions['storage']>[] = ['file', 'memory'];
 
 /** Turns `serve` flags and SWITCHYARD_* environment variables into broker options (flags win). */
 export function serveOptions(argv: string[], env: NodeJS.ProcessEnv): BrokerOptions | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
+      storage: { type: 'string' },
       'data-dir': { type: 'string' },
       host: { type: 'string' },
       'amqp-port': { type: 'string' },
@@ -47,8 +53,10 @@ export function serveOptions(argv: string[], env: NodeJS.ProcessEnv): BrokerOpti
     strict: true,
   });
   if (values.help) return 'help';
-  const setting = (flag: 'data-dir' | 'host' | 'amqp-port' | 'kafka-port' | 'http-port' | 'advertised-host' | 'fsync' | 'max-message-bytes', variable: string) =>
+  const setting = (flag: 'storage' | 'data-dir' | 'host' | 'amqp-port' | 'kafka-port' | 'http-port' | 'advertised-host' | 'fsync' | 'max-message-bytes', variable: string) =>
     values[flag] ?? env[variable];
+  const storage = (setting('storage', 'SWITCHYARD_STORAGE') ?? 'file') as NonNullable<BrokerOptions['storage']>;
+  if (!STORAGE_KINDS.includes(storage)) throw new Error(`--storage must be one of ${STORAGE_KINDS.join(', ')}, not '${storage}'`);
   const fsync = (setting('fsync', 'SWITCHYARD_FSYNC') ?? 'batch') as FsyncMode;
   if (!FSYNC_MODES.includes(fsync)) throw new Error(`--fsync must be one of ${FSYNC_MODES.join(', ')}, not '${fsync}'`);
   const advertisedHost = setting('advertised-host', 'SWITCHYARD_ADVERTISED_HOST');
@@ -61,9 +69,10 @@ export function serveOptions(argv: string[], env: NodeJS.ProcessEnv): BrokerOpti
     throw new Error(`--max-message-bytes must be a whole number of bytes, not '${maxMessageText}'`);
   }
   return {
-    dataDir: setting('data-dir', 'SWITCHYARD_DATA_DIR') ?? 'data',
+    storage,
+    // The memory store has no directory and no disk to sync.
+    ...(storage === 'file' ? { dataDir: setting('data-dir', 'SWITCHYARD_DATA_DIR') ?? 'data', fsync } : {}),
     host: setting('host', 'SWITCHYARD_HOST') ?? '127.0.0.1',
-    fsync,
     amqp: {
       port: portSetting('--amqp-port', setting('amqp-port', 'SWITCHYARD_AMQP_PORT'), 5672),
       users: users.length > 0 ? users : undefined,
@@ -118,5 +127,6 @@ export async function serve(options: BrokerOptions): Promise<void> {
   for (const [protocol, address] of Object.entries(broker.addresses)) {
     console.log(`switchyard: ${protocol} listening on ${protocol}://${address.host}:${address.port}`);
   }
-  console.log(`switchyard: ready (data in ${options.storage === 'memory' ? 'memory' : options.dataDir}, fsync ${options.fsync})`);
+  const data = options.storage === 'memory' ? 'memory, nothing survives a restart' : `${options.dataDir}, fsync ${options.fsync}`;
+  console.log(`switchyard: ready (data in ${data})`);
 }

@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { serveOptions } from '../../src/cli/serve.js';
-import { startServeProcess } from '../support/server-process.js';
+import { startServeProcess, type ServeProcess } from '../support/server-process.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
 
@@ -90,13 +90,46 @@ describe('switchyard serve', () => {
     }
   });
 
+  it('runs on memory storage without creating or locking its data directory', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
+    const dataDir = join(parent, 'never-created');
+    const servers: ServeProcess[] = [];
+    try {
+      const server = await startServeProcess(['--storage', 'memory', '--data-dir', dataDir]);
+      servers.push(server);
+      assert.ok(server.lines.some((line) => line.includes('data in memory')), server.lines.join('\n'));
+      const connection = await amqp.connect(`amqp://guest:guest@127.0.0.1:${server.listeners.amqp.port}`);
+      const channel = await connection.createConfirmChannel();
+      const { queue } = await channel.assertQueue('memory-check', { durable: true });
+      channel.sendToQueue(queue, Buffer.from('kept in the heap'), { persistent: true });
+      await channel.waitForConfirms();
+      const message = await channel.get(queue, { noAck: true });
+      assert.ok(message, 'the published message was not delivered');
+      assert.equal(message.content.toString(), 'kept in the heap');
+      await connection.close();
+      // A second memory broker may name the same directory: nothing holds a lock on it.
+      const second = await startServeProcess(['--storage', 'memory', '--data-dir', dataDir]);
+      servers.push(second);
+      assert.equal(await second.stop(), 0);
+      assert.equal(await server.stop(), 0);
+      await assert.rejects(access(dataDir), { code: 'ENOENT' });
+    } finally {
+      await Promise.all(servers.map((running) => running.kill()));
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
   it('prints help and rejects bad settings with a clear message', () => {
     const help = spawnSync(process.execPath, [...CLI, 'serve', '--help'], { encoding: 'utf8' });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--advertised-host/);
+    assert.match(help.stdout, /--storage KIND +file \| memory/);
     const bad = spawnSync(process.execPath, [...CLI, 'serve', '--fsync', 'sometimes'], { encoding: 'utf8' });
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /--fsync must be one of always, batch, never/);
+    const badStorage = spawnSync(process.execPath, [...CLI, 'serve', '--storage', 'null'], { encoding: 'utf8' });
+    assert.equal(badStorage.status, 1);
+    assert.match(badStorage.stderr, /--storage must be one of file, memory, not 'null'/);
     const unknown = spawnSync(process.execPath, [...CLI, 'frobnicate'], { encoding: 'utf8' });
     assert.equal(unknown.status, 2);
   });
@@ -111,6 +144,8 @@ describe('serve options', () => {
     assert.equal(defaults.kafka?.port, 9092);
     assert.equal(defaults.http?.port, 15672);
     assert.equal(defaults.fsync, 'batch');
+    assert.equal(defaults.storage, 'file');
+    assert.equal(defaults.dataDir, 'data');
     const mixed = serveOptions(['--kafka-port', '19092'], { SWITCHYARD_KAFKA_PORT: '29092', SWITCHYARD_AMQP_PORT: '25672' });
     if (mixed === 'help') return assert.fail('unexpected help');
     assert.equal(mixed.kafka?.port, 19092);
@@ -123,5 +158,23 @@ describe('serve options', () => {
     assert.equal(secured.amqp?.maxMessageBytes, 1024);
     assert.throws(() => serveOptions(['--kafka-sasl'], {}), /needs at least one --user/);
     assert.throws(() => serveOptions(['--user', 'nobody'], {}), /NAME:PASSWORD/);
+  });
+
+  it('reads the storage kind from --storage or SWITCHYARD_STORAGE and drops the directory and fsync for memory', () => {
+    const memory = serveOptions(['--storage', 'memory', '--data-dir', '/somewhere', '--fsync', 'always'], {});
+    if (memory === 'help') return assert.fail('unexpected help');
+    assert.equal(memory.storage, 'memory');
+    assert.equal(memory.dataDir, undefined);
+    assert.equal(memory.fsync, undefined);
+    const fromEnv = serveOptions([], { SWITCHYARD_STORAGE: 'memory' });
+    if (fromEnv === 'help') return assert.fail('unexpected help');
+    assert.equal(fromEnv.storage, 'memory');
+    const flagWins = serveOptions(['--storage', 'file'], { SWITCHYARD_STORAGE: 'memory', SWITCHYARD_DATA_DIR: '/var/lib/sy' });
+    if (flagWins === 'help') return assert.fail('unexpected help');
+    assert.equal(flagWins.storage, 'file');
+    assert.equal(flagWins.dataDir, '/var/lib/sy');
+    assert.throws(() => serveOptions(['--storage', 'null'], {}), /--storage must be one of file, memory, not 'null'/);
+    assert.throws(() => serveOptions([], { SWITCHYARD_STORAGE: 'Memory' }), /--storage must be one of file, memory/);
+    assert.throws(() => serveOptions(['--storage', 'memory', '--fsync', 'sometimes'], {}), /--fsync must be one of/);
   });
 });

@@ -5,8 +5,9 @@ import { startSwitchyard } from './switchyard.js';
 import type { BrokerHandle, BrokerKind } from './types.js';
 
 const STARTERS: Record<BrokerKind, () => Promise<BrokerHandle>> = {
-  switchyard: () => startSwitchyard('batch'),
-  'switchyard-nofsync': () => startSwitchyard('never'),
+  switchyard: () => startSwitchyard('switchyard'),
+  'switchyard-nofsync': () => startSwitchyard('switchyard-nofsync'),
+  'switchyard-memory': () => startSwitchyard('switchyard-memory'),
   rabbitmq: startRabbitMq,
   nats: startNats,
   'socket-sink': startSocketSink,

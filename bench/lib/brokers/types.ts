@@ -1,5 +1,8 @@
+/** The Switchyard variants the suite can start: fsync batch, fsync never, and memory storage. */
+export type SwitchyardKind = 'switchyard' | 'switchyard-nofsync' | 'switchyard-memory';
+
 /** The brokers and ceilings the suite can start. */
-export type BrokerKind = 'switchyard' | 'switchyard-nofsync' | 'rabbitmq' | 'nats' | 'socket-sink';
+export type BrokerKind = SwitchyardKind | 'rabbitmq' | 'nats' | 'socket-sink';
 
 /** A running broker (or ceiling server) started by the suite, on loopback, pinned to the broker core. */
 export interface BrokerHandle {
