@@ -5,10 +5,12 @@
  * store, `<queue log name>.settled`, replayed on open, and compacted by periodic snapshots; the
  * message log's segments are deleted once every message in them is settled.
  *
- * Durability: `publish` is acknowledged under the message log's fsync mode. `settle` and
- * `recordReturn` update memory at once and are persisted in the background (group-committed);
- * `settleAsync` and `flush` wait for that. After a crash, settlements not yet persisted come back
- * as unsettled messages (at-least-once delivery), never the other way round.
+ * Durability: `publish` is acknowledged under the message log's fsync mode; its messages may be
+ * delivered (and settled) as soon as they are readable, before that. `settle` and `recordReturn`
+ * update memory at once and are persisted in the background (group-committed), each write only
+ * once every message published before it is durable, so the settlement log never names a message
+ * a crash could take back; `settleAsync` and `flush` wait for that. After a crash, settlements not
+ * yet persisted come back as unsettled messages (at-least-once delivery), never the other way round.
  */
 import { decodeRecords, splitBatches } from './record-batch.js';
 import { decodeSettlement, type SettleReason } from './queue/settlement-codec.js';
@@ -18,6 +20,8 @@ import { SettlementState } from './queue/settlement-state.js';
 import { StorageError, type AppendResult, type LogConfig, type LogStore, type PartitionLog } from './types.js';
 
 export type { SettleReason } from './queue/settlement-codec.js';
+
+function noop(): void {}
 
 /** Tuning of a queue's settlement log and segment reclamation. */
 export interface QueueLogOptions {
@@ -64,6 +68,9 @@ export class QueueLog {
   private failure: unknown;
   private reclaimTimer: NodeJS.Timeout | undefined;
   private reclaiming: Promise<void> = Promise.resolve();
+  /** Settles once the latest publish is acknowledged or failed (the log acknowledges in order). */
+  private lastPublish: Promise<void> = Promise.resolve();
+  private readonly journal: SettlementJournal;
 
   private constructor(
     private readonly store: LogStore,
@@ -72,9 +79,10 @@ export class QueueLog {
     /** The log persisting settlements and delivery counts. */
     readonly settlementLog: PartitionLog,
     private readonly state: SettlementState,
-    private readonly journal: SettlementJournal,
     private readonly options: QueueLogOptions,
-  ) {}
+  ) {
+    this.journal = new SettlementJournal(settlementLog, () => state.snapshot(), options.compactAfterBytes, () => this.lastPublish);
+  }
 
   /**
    * Opens (creating if missing) the queue whose messages live in the log `name`, replaying its
@@ -99,14 +107,18 @@ export class QueueLog {
       throw err;
     }
     state.clampTo(log.startOffset, log.highWatermark);
-    const journal = new SettlementJournal(settlementLog, () => state.snapshot(), tuning.compactAfterBytes);
-    return new QueueLog(store, log, settlementLog, state, journal, tuning);
+    return new QueueLog(store, log, settlementLog, state, tuning);
   }
 
-  /** Appends a batch of messages (one record each); resolves once acknowledged under the fsync mode. */
-  publish(batch: Buffer): Promise<AppendResult> {
+  /**
+   * Appends a batch of messages (one record each); `onReadable` hears when they can be delivered;
+   * resolves once acknowledged under the fsync mode.
+   */
+  publish(batch: Buffer, onReadable?: (result: AppendResult) => void): Promise<AppendResult> {
     if (this.closed) return Promise.reject(this.closedError());
-    return this.log.append(batch);
+    const appended = this.log.append(batch, onReadable && { onReadable });
+    this.lastPublish = appended.then(noop, noop);
+    return appended;
   }
 
   /**

@@ -56,6 +56,12 @@ export interface AppendOptions {
    * Only a caller that verified the very bytes it passes may set it.
    */
   verified?: boolean;
+  /**
+   * Called once the batch is readable (written, before the fsync that makes it durable under
+   * 'batch' and 'always'), with the result the promise will later resolve with. Not called if the
+   * write fails. It must not throw.
+   */
+  onReadable?: (result: AppendResult) => void;
 }
 
 /** A contiguous run of whole batches read from a log. */
@@ -72,9 +78,11 @@ export interface ReadResult {
 /**
  * One append-only log (a Kafka partition, or the message log under a queue).
  *
- * Visibility rule: a batch becomes readable, and counts in `highWatermark`, only once it is
- * acknowledged, that is, durable under the log's fsync mode. A reader never sees data that a crash
- * could take back.
+ * Visibility rule: a batch becomes readable, and counts in `highWatermark`, once it is written to
+ * the log's files (the page cache), in append order; its append is acknowledged (the promise
+ * resolves) only once it is durable under the log's fsync mode. A process crash never takes back
+ * what a reader saw (written bytes survive it); a power loss can take back what was read but not
+ * yet acknowledged, as with Kafka's high watermark on one node or RabbitMQ's classic queues.
  */
 export interface PartitionLog {
   /** The log's name, unique within its store (e.g. `orders-3`, `queue.%2F.jobs`). */
@@ -82,7 +90,7 @@ export interface PartitionLog {
   readonly config: LogConfig;
   /** First offset still stored (moves with retention and deleteRecordsBefore). */
   readonly startOffset: number;
-  /** Offset after the last acknowledged record: the next offset a reader waits for. */
+  /** Offset after the last readable record: the next offset a reader waits for. */
   readonly highWatermark: number;
   /** Bytes the log occupies on its medium. */
   readonly sizeBytes: number;
@@ -92,7 +100,8 @@ export interface PartitionLog {
    * Validates the header and CRC-32C (throws StorageError 'CORRUPT_BATCH' / 'BATCH_TOO_LARGE'); with
    * `options.verified` the CRC-32C, already checked by the caller, is not computed again.
    * Resolves once the batch is acknowledged under the fsync mode; batches appended in the same
-   * window share one fdatasync (group commit). The buffer is not retained after the call returns
+   * window share one fdatasync (group commit); `options.onReadable` hears when it became readable.
+   * The buffer is not retained after the call returns
    * unless the implementation documents otherwise; callers must not mutate it until it resolves.
    */
   append(batch: Buffer, options?: AppendOptions): Promise<AppendResult>;

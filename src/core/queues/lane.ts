@@ -33,7 +33,7 @@ export interface LaneHost {
   loaded(): void;
   /** A background read failed. */
   error(err: unknown): void;
-  /** A message appended by `append` is stored at `offset` (not called for messages a purge covered). */
+  /** A message appended by `append` is readable at `offset`, not yet durable (not called for messages a purge covered). */
   stored(lane: Lane, content: MessageContent, offset: number): void;
   /** An append failed: throw to fail its publishers, return to ignore it. */
   appendFailed(err: unknown): void;
@@ -54,8 +54,8 @@ export class Lane {
   readonly inflight = new Set<number>();
   /**
    * Offset after the last message whose append the lane has processed. The log may already hold
-   * later messages whose acknowledgements are still on their way; those are offered by the queue
-   * as they arrive rather than read back.
+   * later messages whose readability is still being reported; those are offered by the queue as
+   * they arrive rather than read back.
    */
   private tail: number;
   /** Messages of the current turn not yet handed to the log. */
@@ -101,9 +101,9 @@ export class Lane {
 
   /**
    * Appends one message. Messages appended during one turn of the event loop are written as one
-   * batch. Once a message is stored the host's `stored` gets its offset (then the queue calls
+   * batch. Once a message is readable the host's `stored` gets its offset (then the queue calls
    * offerAppended), unless a purge issued meanwhile covered it: it is then settled here. The promise
-   * settles once the message is processed; if the append fails, the host's `appendFailed` decides.
+   * settles once the message is durable; if the append fails, the host's `appendFailed` decides.
    */
   append(content: MessageContent, record: RecordInput): Promise<void> {
     const bytes = content.body.length;
@@ -271,20 +271,27 @@ export class Lane {
     const batch = this.batch;
     if (batch === undefined) return;
     this.batch = undefined;
-    let appended: Promise<{ baseOffset: number }>;
+    let landing: { failure: { err: unknown } | undefined } | undefined;
+    let appended: Promise<unknown>;
     try {
-      appended = this.log.publish(encodeBatch(batch.records));
+      appended = this.log.publish(encodeBatch(batch.records), (result) => {
+        landing = { failure: this.landed(batch, result.baseOffset) };
+      });
     } catch (err) {
       appended = Promise.reject(err);
     }
     this.lastAppend = appended.then(
-      (result) => this.landed(batch, result.baseOffset),
-      (err: unknown) => this.lost(batch, err),
+      () => (landing?.failure ? batch.reject(landing.failure.err) : batch.resolve()),
+      (err: unknown) => this.lost(batch, err, landing !== undefined),
     );
   };
 
-  /** A batch is stored from `baseOffset` on: each message is processed in order. */
-  private landed(batch: PendingBatch, baseOffset: number): void {
+  /**
+   * A batch is readable from `baseOffset` on: each message is processed in order (offered to
+   * consumers before it is durable; its publishers hear once it is). Returns the first error a
+   * message's processing threw.
+   */
+  private landed(batch: PendingBatch, baseOffset: number): { err: unknown } | undefined {
     let failure: { err: unknown } | undefined;
     for (let i = 0; i < batch.contents.length; i++) {
       const seq = batch.firstSeq + i;
@@ -302,13 +309,12 @@ export class Lane {
         failure ??= { err };
       }
     }
-    if (failure) batch.reject(failure.err);
-    else batch.resolve();
+    return failure;
   }
 
-  /** A batch could not be stored. */
-  private lost(batch: PendingBatch, err: unknown): void {
-    for (let i = 0; i < batch.contents.length; i++) this.processed(batch.firstSeq + i, batch.contents[i].body.length);
+  /** A batch could not be stored (or, when `readable`, was delivered but could not be made durable). */
+  private lost(batch: PendingBatch, err: unknown, readable: boolean): void {
+    if (!readable) for (let i = 0; i < batch.contents.length; i++) this.processed(batch.firstSeq + i, batch.contents[i].body.length);
     try {
       this.host.appendFailed(err);
       batch.resolve();

@@ -17,6 +17,8 @@ const READ_BYTES = 256 * 1024;
 const RETENTION_INTERVAL_MS = 60_000;
 const INTERVAL_UNITS: Record<string, number> = { Y: 365 * 86400e3, M: 30 * 86400e3, D: 86400e3, h: 3600e3, m: 60e3, s: 1e3 };
 
+function noop(): void {}
+
 /** Where a stream consumer is in the log. */
 interface Cursor {
   /** Next offset to read; undefined until a timestamp start position is resolved. */
@@ -71,8 +73,11 @@ export class StreamQueue extends BrokerQueue {
     return n;
   }
 
+  /** A stored message is readable: consumers waiting at the end of the stream get it. */
+  private readonly readable = (): void => this.scheduleDispatch();
+
   enqueue(_content: MessageContent, record: SharedRecord): EnqueueResult {
-    const stored = this.log.append(encodeBatch([record.get()])).then(() => this.scheduleDispatch());
+    const stored = this.log.append(encodeBatch([record.get()]), { onReadable: this.readable }).then(noop);
     return { rejected: false, stored };
   }
 

@@ -2,8 +2,8 @@
  * A PartitionLog kept in one directory of segment files.
  *
  * Durability rules, in one place:
- * - An append is acknowledged (and becomes readable, and counts in highWatermark) only after its
- *   bytes are written and, unless fsync is 'never', fdatasync'ed; see group-commit.ts.
+ * - An append becomes readable (and counts in highWatermark) once its bytes are written, and is
+ *   acknowledged only after they are also fdatasync'ed, unless fsync is 'never'; see group-commit.ts.
  * - A new segment file is fsynced with its directory before its first write; the segment it
  *   replaces is fdatasync'ed and its indexes saved first.
  * - checkpoint.json (start offset + last flushed position) is replaced atomically after fsyncs,
@@ -48,7 +48,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
   private readonly settings: LogConfig;
   private segments: Segment[];
   private start: number;
-  private acknowledgedEnd: number;
+  private readableEnd: number;
   private assignedEnd: number;
   private flushed: LogPosition;
   private lastCheckpointAt = 0;
@@ -68,8 +68,8 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     this.settings = { ...config };
     this.segments = segments;
     const active = this.active;
-    this.acknowledgedEnd = this.assignedEnd = active.nextOffset;
-    this.start = Math.min(Math.max(startOffset, segments[0].baseOffset), this.acknowledgedEnd);
+    this.readableEnd = this.assignedEnd = active.nextOffset;
+    this.start = Math.min(Math.max(startOffset, segments[0].baseOffset), this.readableEnd);
     this.flushed = { segmentBase: active.baseOffset, position: active.size };
   }
 
@@ -102,7 +102,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
   }
 
   get highWatermark(): number {
-    return this.acknowledgedEnd;
+    return this.readableEnd;
   }
 
   get sizeBytes(): number {
@@ -141,12 +141,12 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     writeBaseOffset(batch, 0, baseOffset);
     segment.track(segment.size, batch.length, baseOffset, lastOffset, batchMaxTimestamp(batch), this.settings.indexIntervalBytes);
     this.assignedEnd = lastOffset + 1;
-    return this.writer.enqueue(batch, segment, { baseOffset, lastOffset, appendTime: now });
+    return this.writer.enqueue(batch, segment, { baseOffset, lastOffset, appendTime: now }, options?.onReadable);
   }
 
   async read(offset: number, maxBytes: number): Promise<ReadResult> {
     this.ensureOpen();
-    const highWatermark = this.acknowledgedEnd;
+    const highWatermark = this.readableEnd;
     this.checkRange(offset, highWatermark);
     const startOffset = this.start;
     if (offset === highWatermark) return { data: Buffer.alloc(0), nextOffset: offset, startOffset, highWatermark };
@@ -165,7 +165,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
   }
 
   waitForData(offset: number, timeoutMs: number): Promise<boolean> {
-    if (this.acknowledgedEnd > offset) return Promise.resolve(true);
+    if (this.readableEnd > offset) return Promise.resolve(true);
     if (this.closing) return Promise.resolve(false);
     return new Promise((resolve) => {
       const waiter: Waiter = { offset, resolve, timer: setTimeout(() => this.settleWaiter(waiter, false), timeoutMs) };
@@ -175,7 +175,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
 
   async deleteRecordsBefore(offset: number): Promise<void> {
     this.ensureOpen();
-    if (offset > this.acknowledgedEnd) throw new StorageError('OFFSET_OUT_OF_RANGE', `${offset} is beyond the high watermark ${this.acknowledgedEnd}`);
+    if (offset > this.readableEnd) throw new StorageError('OFFSET_OUT_OF_RANGE', `${offset} is beyond the high watermark ${this.readableEnd}`);
     if (offset <= this.start) return;
     this.start = offset;
     let count = 0;
@@ -220,16 +220,17 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     this.checkpointInBackground();
   }
 
-  acknowledged(segment: Segment, end: number, highWatermark: number, synced: boolean): void {
+  written(segment: Segment, end: number, highWatermark: number): void {
     segment.visibleSize = end;
-    this.acknowledgedEnd = highWatermark;
-    if (synced) {
-      this.flushed = { segmentBase: segment.baseOffset, position: end };
-      if (Date.now() - this.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS) this.checkpointInBackground();
-    }
+    this.readableEnd = highWatermark;
     if (this.waiters.length > 0) {
       for (const waiter of this.waiters.slice()) if (highWatermark > waiter.offset) this.settleWaiter(waiter, true);
     }
+  }
+
+  durable(segment: Segment, end: number): void {
+    this.flushed = { segmentBase: segment.baseOffset, position: end };
+    if (Date.now() - this.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS) this.checkpointInBackground();
   }
 
   failed(error: StorageError): void {

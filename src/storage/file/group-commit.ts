@@ -1,6 +1,8 @@
 /**
  * Group commit: the single writer of a log's active segment.
  *
+ * A written group is readable at once (the host hears `written`, each append's `onReadable` runs);
+ * its appends are acknowledged once durable under the fsync mode.
  * Appends are queued in parallel arrays; every append's promise shares one executor, so an append
  * allocates no closure of its own. The write stage takes everything queued as one group and writes
  * it with one writev per segment; appends arriving meanwhile form the next group. Under fsync
@@ -11,7 +13,7 @@
  * sync error is fatal: every group not yet acknowledged, and every later append, is rejected with
  * FSYNC_FAILED.
  */
-import type { AppendResult, FsyncMode } from '../types.js';
+import type { AppendOptions, AppendResult, FsyncMode } from '../types.js';
 import { StorageError } from '../types.js';
 import { writevAll } from './durable-fs.js';
 import type { Segment } from './segment.js';
@@ -37,8 +39,10 @@ export interface GroupCommitHost {
   fsyncMode(): FsyncMode;
   /** Makes `segment` writable: seals the previous active segment and creates this one's file. */
   startSegment(segment: Segment): Promise<void>;
-  /** Bytes up to `end` of `segment` are written (and synced if `synced`); offsets below `highWatermark` are acknowledged. */
-  acknowledged(segment: Segment, end: number, highWatermark: number, synced: boolean): void;
+  /** Bytes up to `end` of `segment` are written: offsets below `highWatermark` are readable. */
+  written(segment: Segment, end: number, highWatermark: number): void;
+  /** Bytes up to `end` of `segment` are written and fdatasync'ed. */
+  durable(segment: Segment, end: number): void;
   /** A write or sync failed; the log must refuse further appends. */
   failed(error: StorageError): void;
 }
@@ -46,10 +50,14 @@ export interface GroupCommitHost {
 /** Appends written together: their outcome, and where each segment they touched now ends. */
 interface Group {
   results: AppendResult[];
+  readables: Readable[];
   resolves: ((result: AppendResult) => void)[];
   rejects: ((error: unknown) => void)[];
   runs: { segment: Segment; end: number; highWatermark: number }[];
 }
+
+/** An append's readability listener, if it has one. */
+type Readable = AppendOptions['onReadable'];
 
 /** Groups covered by one fdatasync. */
 interface Sync {
@@ -62,6 +70,7 @@ export class GroupCommit {
   private buffers: Buffer[] = [];
   private segments: Segment[] = [];
   private results: AppendResult[] = [];
+  private readables: Readable[] = [];
   private resolves: ((result: AppendResult) => void)[] = [];
   private rejects: ((error: unknown) => void)[] = [];
   private writing: Promise<void> | undefined;
@@ -90,13 +99,14 @@ export class GroupCommit {
 
   constructor(private readonly host: GroupCommitHost) {}
 
-  /** Queues a stamped batch for `segment`; resolves with `result` once acknowledged. */
-  enqueue(buffer: Buffer, segment: Segment, result: AppendResult): Promise<AppendResult> {
+  /** Queues a stamped batch for `segment`; `onReadable` hears when it is written; resolves with `result` once acknowledged. */
+  enqueue(buffer: Buffer, segment: Segment, result: AppendResult, onReadable: Readable): Promise<AppendResult> {
     if (this.failure) return Promise.reject(this.failure);
     this.stats.appends++;
     this.buffers.push(buffer);
     this.segments.push(segment);
     this.results.push(result);
+    this.readables.push(onReadable);
     const promise = new Promise<AppendResult>(this.holdSettlers);
     if (!this.writing && !this.startQueued) {
       this.startQueued = true;
@@ -132,6 +142,7 @@ export class GroupCommit {
         const mode = this.host.fsyncMode();
         if (mode !== 'batch') await this.settleSyncs();
         const group = await this.writeGroup(mode === 'always' ? 1 : this.buffers.length);
+        this.readable(group);
         if (mode === 'never') this.acknowledge(group, false);
         else if (mode === 'always') {
           try {
@@ -175,8 +186,8 @@ export class GroupCommit {
 
   /** Writes the first `count` queued batches (one writev per segment they span). */
   private async writeGroup(count: number): Promise<Group> {
-    const { buffers, segments, results, resolves, rejects } = this.take(count);
-    const group: Group = { results, resolves, rejects, runs: [] };
+    const { buffers, segments, results, readables, resolves, rejects } = this.take(count);
+    const group: Group = { results, readables, resolves, rejects, runs: [] };
     try {
       for (let i = 0; i < count; ) {
         const segment = segments[i];
@@ -203,11 +214,12 @@ export class GroupCommit {
 
   /** Removes the first `count` queued appends from the queue (without copying when it takes all). */
   private take(count: number) {
-    const taken = { buffers: this.buffers, segments: this.segments, results: this.results, resolves: this.resolves, rejects: this.rejects };
+    const taken = { buffers: this.buffers, segments: this.segments, results: this.results, readables: this.readables, resolves: this.resolves, rejects: this.rejects };
     if (count === this.buffers.length) {
       this.buffers = [];
       this.segments = [];
       this.results = [];
+      this.readables = [];
       this.resolves = [];
       this.rejects = [];
       return taken;
@@ -216,6 +228,7 @@ export class GroupCommit {
       buffers: this.buffers.splice(0, count),
       segments: this.segments.splice(0, count),
       results: this.results.splice(0, count),
+      readables: this.readables.splice(0, count),
       resolves: this.resolves.splice(0, count),
       rejects: this.rejects.splice(0, count),
     };
@@ -258,8 +271,15 @@ export class GroupCommit {
     this.wake();
   }
 
+  /** A group is written: its offsets become readable, and its appends' listeners hear it. */
+  private readable(group: Group): void {
+    for (const run of group.runs) this.host.written(run.segment, run.end, run.highWatermark);
+    const { results, readables } = group;
+    for (let i = 0; i < readables.length; i++) readables[i]?.(results[i]);
+  }
+
   private acknowledge(group: Group, synced: boolean): void {
-    for (const run of group.runs) this.host.acknowledged(run.segment, run.end, run.highWatermark, synced);
+    if (synced) for (const run of group.runs) this.host.durable(run.segment, run.end);
     const { results, resolves } = group;
     for (let i = 0; i < resolves.length; i++) resolves[i](results[i]);
   }

@@ -59,7 +59,10 @@ export class MemoryPartitionLog implements PartitionLog {
     this.state.sizeBytes += bytes.length;
     this.state.highWatermark = lastOffset + 1;
     this.waiters.notify(this.state.highWatermark);
-    return { baseOffset, lastOffset, appendTime };
+    const result = { baseOffset, lastOffset, appendTime };
+    const onReadable = options?.onReadable;
+    if (onReadable) queueMicrotask(() => onReadable(result));
+    return result;
   }
 
   async read(offset: number, maxBytes: number): Promise<ReadResult> {

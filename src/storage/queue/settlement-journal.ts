@@ -57,6 +57,8 @@ export class SettlementJournal {
     private readonly log: PartitionLog,
     private readonly snapshot: () => SettlementRecord,
     private readonly compactAfterBytes: number,
+    /** Resolves once every message published so far is durable: settlements never reach disk before the messages they settle. */
+    private readonly messagesDurable: () => Promise<void>,
   ) {
     this.compactThreshold = compactAfterBytes;
   }
@@ -127,6 +129,7 @@ export class SettlementJournal {
       this.pendingWaiters = [];
       this.inFlightWaiters = waiters;
       try {
+        await this.messagesDurable();
         await this.log.append(batch);
         this.bytesSinceSnapshot += batch.length;
       } catch (err) {
@@ -149,6 +152,7 @@ export class SettlementJournal {
   /** Appends a snapshot of the whole state and deletes the settlement log before it. */
   private async compact(): Promise<void> {
     const batch = settlementBatch([this.snapshot()]);
+    await this.messagesDurable();
     const { baseOffset } = await this.log.append(batch);
     await this.log.deleteRecordsBefore(baseOffset);
     this.bytesSinceSnapshot = 0;

@@ -1,0 +1,75 @@
+/**
+ * A written batch is readable before the fdatasync that acknowledges it, and a queue's settlement
+ * log never names a message that is not yet durable. The disk's flush is held back by replacing the
+ * active segment's datasync with one the test releases.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FilePartitionLog } from '../../src/storage/file/file-partition-log.js';
+import { QueueLog } from '../../src/storage/queue-log.js';
+import type { AppendResult, PartitionLog } from '../../src/storage/types.js';
+import { withFileStore } from './file-test-kit.js';
+import { makeBatch, readAllValues } from './log-contract.js';
+
+/** Makes the next fdatasyncs of `log`'s active segment wait until `release()` is called. */
+function holdSyncs(log: PartitionLog): { release(): void; held(): number } {
+  const segments = (log as unknown as { segments: { handle?: { datasync(): Promise<void> } }[] }).segments;
+  const handle = segments[segments.length - 1].handle!;
+  const real = handle.datasync.bind(handle);
+  let gate!: () => void;
+  const opened = new Promise<void>((resolve) => (gate = resolve));
+  let held = 0;
+  handle.datasync = async () => {
+    held++;
+    await opened;
+    return real();
+  };
+  return { release: () => gate(), held: () => held };
+}
+
+/** Resolves once `check` holds, polling each turn (bounded by the test's timeout). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+test('a batch is readable once written and acknowledged only once synced', { timeout: 10_000 }, async () => {
+  await withFileStore(async (store) => {
+    const log = (await store.open('early')) as FilePartitionLog;
+    await log.append(makeBatch('first'));
+    const syncs = holdSyncs(log);
+    let readableAt: AppendResult | undefined;
+    let acknowledged = false;
+    const append = log.append(makeBatch('second', 2), { onReadable: (result) => (readableAt = result) });
+    void append.then(() => (acknowledged = true));
+    await until(() => readableAt !== undefined && syncs.held() > 0);
+    assert.deepEqual({ base: readableAt!.baseOffset, last: readableAt!.lastOffset }, { base: 1, last: 2 });
+    assert.equal(log.highWatermark, 3, 'written records count in the high watermark');
+    assert.deepEqual([...(await readAllValues(log)).values()], ['first-0', 'second-0', 'second-1']);
+    assert.equal(await log.waitForData(2, 1000), true);
+    assert.equal(acknowledged, false, 'not acknowledged before the fdatasync');
+    syncs.release();
+    assert.equal((await append).baseOffset, 1);
+  }, { fsync: 'batch' });
+});
+
+test('a queue writes a settlement only once the message it settles is durable', { timeout: 10_000 }, async () => {
+  await withFileStore(async (store) => {
+    const queue = await QueueLog.open(store, 'queue.%2F.early');
+    await queue.publish(makeBatch('m0'));
+    const syncs = holdSyncs(queue.log);
+    let readable = false;
+    const published = queue.publish(makeBatch('m1'), () => (readable = true));
+    await until(() => readable && syncs.held() > 0);
+    const settlementsBefore = queue.settlementLog.highWatermark;
+    queue.settle([0, 1], 'ack');
+    assert.equal(queue.isSettled(1), true, 'settled in memory at once');
+    const flushed = queue.flush();
+    for (let turn = 0; turn < 20; turn++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(queue.settlementLog.highWatermark, settlementsBefore, 'nothing written while m1 is not durable');
+    syncs.release();
+    await published;
+    await flushed;
+    assert.ok(queue.settlementLog.highWatermark > settlementsBefore, 'written once m1 is durable');
+    await queue.close();
+  }, { fsync: 'batch' });
+});
