@@ -6,9 +6,12 @@ import type { Measured } from '../scenario.js';
 /** AMQP queue flavour: RabbitMQ classic, or quorum (`x-queue-type: quorum`, always durable). */
 export type QueueType = 'classic' | 'quorum';
 
-/** A connection that closes itself when `signal` aborts; its errors surface through the operations they fail. */
-async function open(url: string, signal: AbortSignal): Promise<ChannelModel> {
-  const connection = await amqplib.connect(url);
+/**
+ * A connection that closes itself when `signal` aborts; its errors surface through the operations they fail.
+ * `noDelay` turns Nagle's algorithm off (TCP_NODELAY; amqplib leaves it on).
+ */
+async function open(url: string, signal: AbortSignal, noDelay = false): Promise<ChannelModel> {
+  const connection = await amqplib.connect(url, { noDelay });
   connection.on('error', () => undefined); // the close that follows fails the pending operations
   onAbort(signal, () => connection.close());
   return connection;
@@ -48,13 +51,15 @@ export interface AmqpFlowOptions {
   queueName?: string;
   /** Leave the queues in place afterwards (for a drain that follows). */
   keepQueues?: boolean;
+  /** Turn Nagle's algorithm off on the client socket (TCP_NODELAY), as latency-sensitive clients do. */
+  noDelay?: boolean;
 }
 
 /** Publishes (and by default consumes) `count` messages; time runs from the first publish to the last delivery/confirm. */
 export async function amqpFlow(options: AmqpFlowOptions, signal: AbortSignal): Promise<Measured> {
   const { count, size, persistent, confirmWindow } = options;
   const consume = options.consume ?? true;
-  const connection = await open(options.url, signal);
+  const connection = await open(options.url, signal, options.noDelay);
   try {
     const base = options.queueName ?? uniqueName('bench');
     const names = Array.from({ length: options.queues }, (_, i) => `${base}-${i}`);

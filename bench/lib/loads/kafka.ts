@@ -2,14 +2,23 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import net from 'node:net';
+import { Kafka, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
 import { Histogram } from '../histogram.js';
 import { ageMillis, checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, uniqueName, Window } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
-/** A kafkajs client that logs nothing (failures surface as rejected promises). */
-function client(brokers: string[]): Kafka {
-  return new Kafka({ clientId: 'switchyard-bench', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } });
+/** kafkajs's default socket, with Nagle's algorithm off (TCP_NODELAY), as latency-sensitive clients run. */
+const noDelaySocket: ISocketFactory = ({ host, port, onConnect }) => {
+  const socket = net.connect({ host, port }, onConnect);
+  socket.setNoDelay(true);
+  socket.setKeepAlive(true, 60_000);
+  return socket;
+};
+
+/** A kafkajs client that logs nothing (failures surface as rejected promises); `noDelay` turns Nagle's algorithm off on its sockets (kafkajs leaves it on). */
+function client(brokers: string[], noDelay = false): Kafka {
+  return new Kafka({ clientId: 'switchyard-bench', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 }, ...(noDelay ? { socketFactory: noDelaySocket } : {}) });
 }
 
 /** Creates a one-partition topic (an existing one is fine) and returns its name. */
@@ -39,8 +48,8 @@ export interface KafkaProduceOptions {
   topic?: string;
 }
 
-async function connectedProducer(brokers: string[], signal: AbortSignal): Promise<Producer> {
-  const producer = client(brokers).producer({ allowAutoTopicCreation: true });
+async function connectedProducer(brokers: string[], signal: AbortSignal, noDelay = false): Promise<Producer> {
+  const producer = client(brokers, noDelay).producer({ allowAutoTopicCreation: true });
   await producer.connect();
   onAbort(signal, () => producer.disconnect());
   return producer;
@@ -133,14 +142,14 @@ export async function kcatConsume(brokers: string[], topic: string, count: numbe
 }
 
 /**
- * Produces at a steady rate (one request per millisecond tick) and consumes with a kafkajs consumer group;
- * latency is produce-time stamp to arrival at the consumer.
+ * Produces at a steady rate (one request per millisecond tick) and consumes with a kafkajs consumer group,
+ * both with TCP_NODELAY; latency is produce-time stamp to arrival at the consumer.
  */
 export async function kafkaFixedRate(brokers: string[], ratePerSec: number, count: number, size: number, signal: AbortSignal): Promise<Measured> {
   const topic = await createTopic(brokers);
-  const kafka = client(brokers);
+  const kafka = client(brokers, true);
   const consumer = kafka.consumer({ groupId: uniqueName('bench-group'), maxWaitTimeInMs: 100 });
-  const producer = await connectedProducer(brokers, signal);
+  const producer = await connectedProducer(brokers, signal, true);
   onAbort(signal, () => consumer.disconnect());
   try {
     const latency = new Histogram();
