@@ -15,7 +15,7 @@
 import { decodeRecords, splitBatches } from './record-batch.js';
 import { decodeSettlement, type SettleReason } from './queue/settlement-codec.js';
 import type { SettledSet } from './queue/settled-set.js';
-import { SettlementJournal } from './queue/settlement-journal.js';
+import { OnDemandLog, SettlementJournal } from './queue/settlement-journal.js';
 import { SettlementState } from './queue/settlement-state.js';
 import { StorageError, type AppendResult, type LogConfig, type LogStore, type PartitionLog } from './types.js';
 
@@ -76,17 +76,21 @@ export class QueueLog {
     private readonly store: LogStore,
     /** The message log. */
     readonly log: PartitionLog,
-    /** The log persisting settlements and delivery counts. */
-    readonly settlementLog: PartitionLog,
+    private readonly settlements: OnDemandLog,
     private readonly state: SettlementState,
     private readonly options: QueueLogOptions,
   ) {
-    this.journal = new SettlementJournal(settlementLog, () => state.snapshot(), options.compactAfterBytes, () => this.lastPublish);
+    this.journal = new SettlementJournal(settlements, () => state.snapshot(), options.compactAfterBytes, () => this.lastPublish);
+  }
+
+  /** The log persisting settlements and delivery counts, once the queue has written one. */
+  get settlementLog(): PartitionLog | undefined {
+    return this.settlements.current;
   }
 
   /**
    * Opens (creating if missing) the queue whose messages live in the log `name`, replaying its
-   * settlement log. Message logs of queues keep no time or size retention unless `config` asks.
+   * settlement log (created only once the queue first writes to it). Message logs of queues keep no time or size retention unless `config` asks.
    */
   static async open(
     store: LogStore,
@@ -98,7 +102,12 @@ export class QueueLog {
     const log = await store.open(name, { retentionMs: -1, retentionBytes: -1, ...config });
     const settlementConfig: Partial<LogConfig> = { segmentBytes: tuning.settlementSegmentBytes, retentionMs: -1, retentionBytes: -1 };
     if (config.fsync !== undefined) settlementConfig.fsync = config.fsync;
-    const settlementLog = await store.open(settlementLogName(name), settlementConfig);
+    const openSettlements = () => store.open(settlementLogName(name), settlementConfig);
+    if (log.highWatermark === 0) {
+      // Nothing was ever published, so nothing was ever settled: the settlement log waits for a first write.
+      return new QueueLog(store, log, new OnDemandLog(openSettlements), new SettlementState(), tuning);
+    }
+    const settlementLog = await openSettlements();
     let state: SettlementState;
     try {
       state = await replaySettlements(settlementLog);
@@ -107,7 +116,7 @@ export class QueueLog {
       throw err;
     }
     state.clampTo(log.startOffset, log.highWatermark);
-    return new QueueLog(store, log, settlementLog, state, tuning);
+    return new QueueLog(store, log, new OnDemandLog(openSettlements, settlementLog), state, tuning);
   }
 
   /**
@@ -220,7 +229,7 @@ export class QueueLog {
       await this.journal.close();
       await this.reclaim();
     } finally {
-      await Promise.all([this.log.close(), this.settlementLog.close()]);
+      await Promise.all([this.log.close(), this.settlements.close()]);
     }
     if (this.failure !== undefined) throw this.failure;
   }
@@ -229,7 +238,7 @@ export class QueueLog {
   async delete(): Promise<void> {
     await this.close().catch(() => undefined);
     await this.store.delete(this.log.name);
-    await this.store.delete(this.settlementLog.name);
+    await this.store.delete(settlementLogName(this.log.name));
   }
 
   /**

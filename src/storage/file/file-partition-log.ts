@@ -80,6 +80,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     const checkpoint = await readCheckpoint(dir);
     const recoveryPoint = checkpoint?.recoveryPoint ?? { segmentBase: 0, position: 0 };
     const segments = await recoverSegments({ dir, clean, recoveryPoint, indexIntervalBytes: config.indexIntervalBytes });
+    const fresh = segments.length === 0 && checkpoint === undefined;
     if (segments.length === 0) {
       const first = new Segment(dir, checkpoint?.startOffset ?? 0);
       await first.create();
@@ -89,7 +90,8 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
       await segments[segments.length - 1].handle!.datasync();
     }
     const log = new FilePartitionLog(name, dir, config, segments, checkpoint?.startOffset ?? 0, onClose);
-    await log.saveCheckpoint();
+    // A new log needs no checkpoint yet: without one, recovery starts from offset 0, the same point.
+    if (!fresh) await log.saveCheckpoint();
     return log;
   }
 

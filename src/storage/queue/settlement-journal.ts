@@ -37,6 +37,40 @@ function mergeRanges(flat: number[]): number[] {
   return merged;
 }
 
+/** A queue's settlement log, opened on first use: a queue that has settled nothing needs none on disk. */
+export class OnDemandLog {
+  private opening: Promise<PartitionLog> | undefined;
+  private opened: PartitionLog | undefined;
+
+  /** `open` creates or opens the log; `existing` is the log when it is already open. */
+  constructor(
+    private readonly open: () => Promise<PartitionLog>,
+    existing?: PartitionLog,
+  ) {
+    if (existing) {
+      this.opened = existing;
+      this.opening = Promise.resolve(existing);
+    }
+  }
+
+  /** The log if it has been opened. */
+  get current(): PartitionLog | undefined {
+    return this.opened;
+  }
+
+  /** The log, opened now if it was not yet. */
+  get(): Promise<PartitionLog> {
+    this.opening ??= this.open().then((log) => (this.opened = log));
+    return this.opening;
+  }
+
+  /** Closes the log if it was opened. */
+  async close(): Promise<void> {
+    const log = await this.opening?.catch(() => undefined);
+    await log?.close();
+  }
+}
+
 /** The background writer of one settlement log. */
 export class SettlementJournal {
   private pendingRanges = new Map<SettleReason, number[]>();
@@ -54,7 +88,7 @@ export class SettlementJournal {
    * (or twice the previous snapshot's size, if larger) were appended since the last one.
    */
   constructor(
-    private readonly log: PartitionLog,
+    private readonly log: OnDemandLog,
     private readonly snapshot: () => SettlementRecord,
     private readonly compactAfterBytes: number,
     /** Resolves once every message published so far is durable: settlements never reach disk before the messages they settle. */
@@ -130,7 +164,7 @@ export class SettlementJournal {
       this.inFlightWaiters = waiters;
       try {
         await this.messagesDurable();
-        await this.log.append(batch);
+        await (await this.log.get()).append(batch);
         this.bytesSinceSnapshot += batch.length;
       } catch (err) {
         this.fail(err, waiters);
@@ -153,8 +187,9 @@ export class SettlementJournal {
   private async compact(): Promise<void> {
     const batch = settlementBatch([this.snapshot()]);
     await this.messagesDurable();
-    const { baseOffset } = await this.log.append(batch);
-    await this.log.deleteRecordsBefore(baseOffset);
+    const log = await this.log.get();
+    const { baseOffset } = await log.append(batch);
+    await log.deleteRecordsBefore(baseOffset);
     this.bytesSinceSnapshot = 0;
     this.compactThreshold = Math.max(this.compactAfterBytes, 2 * batch.length);
   }
