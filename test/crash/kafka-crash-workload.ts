@@ -3,8 +3,8 @@
  * which sends were acknowledged, and a group consumer that commits as it goes and notes which
  * commits were acknowledged. Both keep running while the broker is killed and restarted.
  */
-import type { Consumer, Kafka, RecordMetadata } from 'kafkajs';
-import { idempotentProducer, recordMessage, recordValue } from './kafka-crash-kit.js';
+import type { Kafka, RecordMetadata } from 'kafkajs';
+import { idempotentProducer, NO_SELF_RESTART, recordMessage, recordValue } from './kafka-crash-kit.js';
 
 const RECORDS_PER_SEND = 12;
 
@@ -79,33 +79,73 @@ export interface CommitLedger {
   acknowledged: Map<number, number>;
   /** Records whose value did not match their number. */
   badValues: number[];
+  /** Consumers started: the first, plus one for each that kafkajs gave up on. */
+  consumers: number;
+}
+
+/** A running committing consumer; `stop` disconnects it for good. */
+export interface CommittingConsumer {
+  ledger: CommitLedger;
+  stop(): Promise<void>;
 }
 
 /**
  * Starts a group consumer that checks each record's value and lets kafkajs commit after every
  * batch; a commit counts as acknowledged when kafkajs reports it done (after the broker's answer).
+ * When kafkajs gives up on the consumer (a crash while the broker is down), a new consumer takes
+ * its place, as kafkajs' own restart would: a new member of the group. Doing the restart here
+ * rather than in kafkajs lets `stop` end the current consumer with no restart racing it.
  */
-export async function startCommittingConsumer(kafka: Kafka, topic: string, groupId: string): Promise<{ ledger: CommitLedger; consumer: Consumer }> {
-  const ledger: CommitLedger = { consumed: 0, acknowledged: new Map(), badValues: [] };
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 200, sessionTimeout: 10_000, rebalanceTimeout: 10_000 });
-  consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
-    for (const t of payload.topics) {
-      for (const p of t.partitions) {
-        const partition = Number(p.partition);
-        ledger.acknowledged.set(partition, Math.max(Number(p.offset), ledger.acknowledged.get(partition) ?? 0));
+export function startCommittingConsumer(kafka: Kafka, topic: string, groupId: string): CommittingConsumer {
+  const ledger: CommitLedger = { consumed: 0, acknowledged: new Map(), badValues: [], consumers: 0 };
+  let stopping = false;
+  let requestStop = () => {};
+  const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
+
+  const runOne = async () => {
+    const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, heartbeatInterval: 200, sessionTimeout: 10_000, rebalanceTimeout: 10_000, retry: NO_SELF_RESTART });
+    ledger.consumers++;
+    const crashed = new Promise<void>((resolve) => consumer.on(consumer.events.CRASH, () => resolve()));
+    consumer.on(consumer.events.COMMIT_OFFSETS, ({ payload }) => {
+      for (const t of payload.topics) {
+        for (const p of t.partitions) {
+          const partition = Number(p.partition);
+          ledger.acknowledged.set(partition, Math.max(Number(p.offset), ledger.acknowledged.get(partition) ?? 0));
+        }
       }
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      await consumer.run({
+        eachBatch: async ({ batch }) => {
+          for (const message of batch.messages) {
+            const n = Number(message.key!.toString());
+            if (message.value?.toString() !== recordValue(n)) ledger.badValues.push(n);
+          }
+          ledger.consumed += batch.messages.length;
+        },
+      });
+      await Promise.race([crashed, stopRequested]);
+    } catch {
+      // The broker was down while the consumer started; a new one tries again.
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
     }
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        const n = Number(message.key!.toString());
-        if (message.value?.toString() !== recordValue(n)) ledger.badValues.push(n);
-      }
-      ledger.consumed += batch.messages.length;
+  };
+
+  const running = (async () => {
+    while (!stopping) {
+      await runOne();
+      if (!stopping) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    ledger,
+    async stop() {
+      stopping = true;
+      requestStop();
+      await running;
     },
-  });
-  return { ledger, consumer };
+  };
 }

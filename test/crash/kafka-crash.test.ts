@@ -1,14 +1,15 @@
 // Kafka through the real server process over repeated SIGKILLs on one data directory:
 // idempotent producers and a committing group consumer keep running while the broker is killed
 // and restarted on the same port; afterwards every acknowledged record is stored once with its
-// value at dense offsets, and acknowledged commits were never lost.
+// value at dense offsets, acknowledged commits were never lost, and a new consumer in the group
+// resumes at the committed offsets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startServerProcess } from './kafka-server-process.js';
-import { assertCommitsSurvived, crashClient, readWholeTopic, recordValue, waitFor, type StoredRecord } from './kafka-crash-kit.js';
+import { assertCommitsSurvived, assertConsumerResumes, crashClient, readWholeTopic, recordMessage, recordValue, waitFor, type StoredRecord } from './kafka-crash-kit.js';
 import { startCommittingConsumer, startProducers, type ProduceLedger } from './kafka-crash-workload.js';
 
 const CYCLES = Number(process.env.SWITCHYARD_CRASH_CYCLES ?? 8);
@@ -57,7 +58,7 @@ test(`acknowledged records and commits survive ${CYCLES} SIGKILLs of the server`
     await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }] });
     const clock = { kills: 0 };
     const producers = startProducers(kafka, TOPIC, PARTITIONS, PRODUCERS, clock);
-    const { ledger: commits, consumer } = await startCommittingConsumer(kafka, TOPIC, GROUP);
+    const { ledger: commits, stop: stopConsumer } = startCommittingConsumer(kafka, TOPIC, GROUP);
     for (let cycle = 1; cycle <= CYCLES; cycle++) {
       const sends = producers.ledger.acknowledged.length;
       const consumed = commits.consumed;
@@ -73,7 +74,7 @@ test(`acknowledged records and commits survive ${CYCLES} SIGKILLs of the server`
       await assertCommitsSurvived(admin, GROUP, TOPIC, committed, `after kill ${cycle}`);
     }
     const ledger = await producers.stop();
-    await consumer.disconnect();
+    await stopConsumer();
     assert.deepEqual(commits.badValues, [], 'the consumer saw every record with its value');
 
     const counts = checkStored(await readWholeTopic(kafka, admin, TOPIC), ledger);
@@ -82,9 +83,15 @@ test(`acknowledged records and commits survive ${CYCLES} SIGKILLs of the server`
     console.log(
       `kafka crash: ${CYCLES} kills, ${ledger.sessions} producer sessions, ${counts.acknowledged} records acknowledged, ` +
         `${ledger.unacknowledged.size} unacknowledged, ${counts.stored} stored, ${counts.duplicates} duplicates, ` +
-        `${crossed} acknowledged sends retried across a kill, ${commits.consumed} consumed`,
+        `${crossed} acknowledged sends retried across a kill, ${commits.consumed} consumed by ${commits.consumers} consumers`,
     );
 
+    // One more record per partition, so the group has something to resume at.
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: TOPIC, acks: -1, messages: Array.from({ length: PARTITIONS }, (_, i) => recordMessage(ledger.nextRecord + i, PARTITIONS)) });
+    await producer.disconnect();
+    await assertConsumerResumes(kafka, admin, GROUP, TOPIC);
   } finally {
     await admin.disconnect();
     await server.kill();

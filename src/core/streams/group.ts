@@ -5,9 +5,10 @@
  *   CompletingRebalance --leader's SyncGroup--> Stable --join, leave, expiry--> PreparingRebalance
  *   PreparingRebalance --everyone gone--> Empty;  deleteGroups --> Dead
  *
- * Members that do not heartbeat within their session timeout are removed; members that do not
- * rejoin within the rebalance timeout are dropped from the new generation. Static members
- * (group.instance.id) keep their place and assignment across restarts within the session timeout.
+ * Members that do not heartbeat within their session timeout are removed, also while a rebalance
+ * waits for them; dynamic members that do not rejoin within the rebalance timeout are dropped from
+ * the new generation. Static members (group.instance.id) keep their place and assignment until
+ * their session timeout, across restarts and rebalances they miss.
  *
  * The group's metadata is stored when a generation's assignment is in (answered only once stored)
  * and when the group becomes empty; a broker that opens restores the group as Stable with its
@@ -184,8 +185,12 @@ export class Group {
     }
     const initial = this.state === 'Empty';
     this.state = 'PreparingRebalance';
-    const timeout = Math.max(0, ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs));
-    this.timers.start(timeout, initial ? this.settings.initialRebalanceDelayMs : 0);
+    this.timers.start(this.rebalanceTimeoutMs(), initial ? this.settings.initialRebalanceDelayMs : 0);
+  }
+
+  /** The group's rebalance timeout: the longest of its members'. */
+  private rebalanceTimeoutMs(): number {
+    return Math.max(0, ...[...this.members.values()].map((m) => m.rebalanceTimeoutMs));
   }
 
   private tryCompleteJoin(): void {
@@ -194,18 +199,27 @@ export class Group {
     this.completeJoin();
   }
 
-  /** Ends the join phase: members that did not rejoin are dropped and a new generation starts. */
+  /**
+   * Ends the join phase as Kafka does: dynamic members that did not rejoin are dropped, static ones
+   * stay in the new generation (their session timeout decides when they go). If no member has
+   * rejoined to lead it, the phase waits another rebalance timeout; otherwise a new generation starts.
+   */
   private completeJoin(): void {
     if (this.state !== 'PreparingRebalance') return;
     this.timers.stop();
-    for (const member of [...this.members.values()]) if (member.joinWaiter === null) this.dropMember(member);
+    for (const member of [...this.members.values()]) if (member.joinWaiter === null && member.groupInstanceId === null) this.dropMember(member);
+    const joined = [...this.members.values()].filter((m) => m.joinWaiter !== null);
+    if (this.members.size > 0 && joined.length === 0) {
+      this.timers.start(this.rebalanceTimeoutMs(), 0);
+      return;
+    }
     this.generationId++;
     if (this.members.size === 0) {
       this.becomeEmpty();
       return;
     }
     this.protocolName = selectProtocol([...this.members.values()]);
-    if (this.leaderId === null || !this.members.has(this.leaderId)) this.leaderId = this.members.keys().next().value as string;
+    if (!joined.some((m) => m.memberId === this.leaderId)) this.leaderId = joined[0].memberId;
     this.state = 'CompletingRebalance';
     for (const member of this.members.values()) {
       const waiter = member.joinWaiter;
