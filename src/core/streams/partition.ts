@@ -15,7 +15,7 @@ import {
   type BatchHeader,
 } from '../../storage/record-batch.js';
 import { crc32c } from '../../storage/crc32c.js';
-import type { PartitionLog } from '../../storage/types.js';
+import type { AppendOptions, PartitionLog } from '../../storage/types.js';
 import type { ErrorName } from '../errors.js';
 import { decodeBatchRecords } from './batch-records.js';
 import { brokerError, errorCodeOf, errorMessageOf, kafkaCode, NONE } from './error-codes.js';
@@ -39,7 +39,6 @@ export type TxnGuard = (producerId: number, producerEpoch: number, topic: string
 
 const EMPTY = Buffer.alloc(0);
 /** Client batches reach the log after validate() checked their CRC-32C (and any restamp recomputed it). */
-const VERIFIED = { verified: true } as const;
 const CRC_START = 21;
 const MARKER_ABORT = 0;
 const MARKER_COMMIT = 1;
@@ -93,6 +92,8 @@ export class Partition {
   private busy = 0;
   private idleWaiters: (() => void)[] = [];
   private gate: Promise<void> | null = null;
+  /** Appends of CRC-checked produced batches; waiting fetches wake as soon as the batch is readable. */
+  private readonly verifiedAppend: AppendOptions = { verified: true, onReadable: () => this.notifyChange() };
 
   constructor(
     readonly topic: string,
@@ -183,8 +184,7 @@ export class Partition {
   }
 
   private async appendPlain(batch: Buffer): Promise<{ errorCode: number; errorMessage: null; baseOffset: number }> {
-    const { baseOffset } = await this.log.append(batch, VERIFIED);
-    this.notifyChange();
+    const { baseOffset } = await this.log.append(batch, this.verifiedAppend);
     return { errorCode: NONE, errorMessage: null, baseOffset };
   }
 
@@ -197,14 +197,13 @@ export class Partition {
       if (refusal) throw brokerError(refusal, `producer ${header.producerId} may not write to ${this.topic}-${this.index} in its transaction`);
     }
     const opensTxn = transactional && this.txns.begin(header.producerId, this.log.highWatermark);
-    const append = this.log.append(batch, VERIFIED);
+    const append = this.log.append(batch, this.verifiedAppend);
     const baseOffset = append.then((r) => r.baseOffset);
     baseOffset.catch(() => undefined);
     const recent = this.producers.record(header, baseOffset, now);
     try {
       const result = await append;
       if (opensTxn) this.txns.settle(header.producerId, result.baseOffset);
-      this.notifyChange();
       return { errorCode: NONE, errorMessage: null, baseOffset: result.baseOffset };
     } catch (err) {
       this.producers.forget(header.producerId, recent);
