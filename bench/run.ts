@@ -39,8 +39,10 @@ if (unknown.length > 0) {
 }
 
 if (canPin && process.env[PINNED_ENV] !== '1') {
-  // Re-run this process pinned to the load-generator core; brokers are pinned to the other one.
-  const child = spawn('taskset', ['-c', LOADGEN_CPU, process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  // Re-run this process pinned to the load-generator core (garbage collected on its one thread, as the
+  // broker is); brokers are pinned to the other one.
+  const gc = ['--single-threaded-gc'];
+  const child = spawn('taskset', ['-c', LOADGEN_CPU, process.execPath, ...gc, ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, [PINNED_ENV]: '1' },
   });

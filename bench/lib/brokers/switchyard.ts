@@ -10,8 +10,12 @@ import type { BrokerHandle, SwitchyardKind } from './types.js';
 /** Root of the repository (where src/cli/run.ts lives). */
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
-/** The broker runs compiled, as users run it (`npm start`), not through a TypeScript loader. */
-const SERVE = ['dist/src/cli/run.js', 'serve'];
+/**
+ * The broker runs compiled, as users run it (`npm start`), not through a TypeScript loader. It is pinned
+ * to one core, so V8 collects garbage on the main thread (README: "Running on one core"); its parallel GC
+ * helpers would otherwise compete with it for that core.
+ */
+const SERVE = ['--single-threaded-gc', 'dist/src/cli/run.js', 'serve'];
 
 let built = false;
 let memoryStorage: boolean | undefined;
