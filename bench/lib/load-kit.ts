@@ -1,4 +1,5 @@
 /** Small pieces shared by the load generators: stamped payloads, pacing, completion counting, abort. */
+import { Histogram } from './histogram.js';
 
 /** A payload of `size` bytes whose first 8 bytes (when it has them) hold `performance.now()` at creation. */
 export function stampedPayload(size: number): Buffer {
@@ -7,10 +8,44 @@ export function stampedPayload(size: number): Buffer {
   return payload;
 }
 
+/** The `performance.now()` stamped in `payload` (NaN when it is too short to carry a stamp). */
+function stampOf(payload: Uint8Array): number {
+  if (payload.length < 8) return NaN;
+  return Buffer.from(payload.buffer, payload.byteOffset, 8).readDoubleLE(0);
+}
+
 /** Milliseconds since the payload was stamped (NaN when it is too short to carry a stamp). */
 export function ageMillis(payload: Uint8Array): number {
-  if (payload.length < 8) return NaN;
-  return performance.now() - Buffer.from(payload.buffer, payload.byteOffset, 8).readDoubleLE(0);
+  return performance.now() - stampOf(payload);
+}
+
+/** A steady send rate, and how long its first messages count as warm-up (left out of the latency figures). */
+export interface SteadyRate {
+  perSec: number;
+  warmupMs: number;
+}
+
+/**
+ * Latency of a run, leaving out messages sent during a warm-up that starts at construction: every broker
+ * (and the load generator) compiles its hot paths and sizes its buffers in the first second or so.
+ */
+export class SteadyLatency {
+  readonly histogram = new Histogram();
+  private readonly from: number;
+
+  constructor(warmupMs = 0) {
+    this.from = performance.now() + warmupMs;
+  }
+
+  /** Records the age of a stamped payload, unless it was stamped during the warm-up. */
+  recordPayload(payload: Uint8Array): void {
+    this.recordSince(stampOf(payload));
+  }
+
+  /** Records the time since `sentAt` (a `performance.now()`), unless it falls in the warm-up. */
+  recordSince(sentAt: number): void {
+    if (sentAt >= this.from) this.histogram.recordMillis(performance.now() - sentAt);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { BrokerKind, SwitchyardKind } from './brokers/types.js';
 import type { QueueType } from './loads/amqp.js';
 import { appendCeiling, socketFlow } from './loads/ceiling.js';
 import type { Measured, Target } from './scenario.js';
+import type { SteadyRate } from './load-kit.js';
 
 /** AMQP servers compared: each Switchyard variant, and RabbitMQ with each queue type. */
 export type AmqpServer = SwitchyardKind | 'rabbitmq-classic' | 'rabbitmq-quorum';
@@ -55,13 +56,13 @@ export function natsTarget(variant: string, load: (natsUrl: string, signal: Abor
 }
 
 /** The raw loopback socket ceiling row: one connection, same message size, `window` unacknowledged frames. */
-export function socketCeiling(variant: string, size: number, count: number, window: number, ratePerSec?: number): Target {
+export function socketCeiling(variant: string, size: number, count: number, window: number, steady?: SteadyRate): Target {
   return {
     broker: 'ceiling-socket',
     variant,
     client: 'node net',
     kind: 'socket-sink',
-    run: (broker, signal) => socketFlow({ port: broker!.sinkPort!, size, count, window, ratePerSec }, signal),
+    run: (broker, signal) => socketFlow({ port: broker!.sinkPort!, size, count, window, steady }, signal),
   };
 }
 

@@ -26,11 +26,13 @@ export const kafkaProduceScenario: Scenario = {
           appendCeilingTarget(variant, size, count, batch),
         );
       }
-      const kcatVariant = `${size === 100 ? '100B' : '1KiB'} acks=all kcat`;
-      targets.push(
-        ...kafkaTargets(kcatVariant, ['switchyard', 'switchyard-nofsync'], 'kcat', (brokers, signal) => kcatProduce(brokers, size, count, -1, signal)),
-        appendCeilingTarget(kcatVariant, size, count, batch),
-      );
+      for (const acks of [1, -1] as const) {
+        const kcatVariant = `${size === 100 ? '100B' : '1KiB'} acks=${acks === 1 ? '1' : 'all'} kcat`;
+        targets.push(
+          ...kafkaTargets(kcatVariant, ['switchyard', 'switchyard-nofsync'], 'kcat', (brokers, signal) => kcatProduce(brokers, size, count, acks, signal)),
+          appendCeilingTarget(kcatVariant, size, count, batch),
+        );
+      }
     }
     return targets;
   },

@@ -1,6 +1,6 @@
 import amqplib, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { Histogram } from '../histogram.js';
-import { ageMillis, checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, uniqueName, Window } from '../load-kit.js';
+import { ageMillis, checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, SteadyLatency, uniqueName, Window, type SteadyRate } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
 /** AMQP queue flavour: RabbitMQ classic, or quorum (`x-queue-type: quorum`, always durable). */
@@ -45,8 +45,8 @@ export interface AmqpFlowOptions {
   latency: 'delivery' | 'confirm';
   /** Consume while publishing (default); false leaves a backlog for `amqpDrain`. */
   consume?: boolean;
-  /** Publish at this steady rate instead of as fast as possible. */
-  ratePerSec?: number;
+  /** Publish at this steady rate instead of as fast as possible (latency leaves out its warm-up). */
+  steady?: SteadyRate;
   /** Base queue name (the queues are `<name>-<i>`); a fresh name when omitted. */
   queueName?: string;
   /** Leave the queues in place afterwards (for a drain that follows). */
@@ -72,12 +72,12 @@ export async function amqpFlow(options: AmqpFlowOptions, signal: AbortSignal): P
       await setup.assertExchange(fanout, 'fanout', { durable: persistent });
       for (const name of names) await setup.bindQueue(name, fanout, '');
     }
-    const latency = new Histogram();
-    if (consume) await consumeAll(connection, names, persistent, done, (message) => options.latency === 'delivery' && latency.recordMillis(ageMillis(message.content)));
+    const latency = new SteadyLatency(options.steady?.warmupMs);
+    if (consume) await consumeAll(connection, names, persistent, done, (message) => options.latency === 'delivery' && latency.recordPayload(message.content));
     const confirming = confirmWindow > 0 ? (watch(await connection.createConfirmChannel(), done)) : undefined;
     const publisher = confirming ?? watch(await connection.createChannel(), done);
     const window = new Window(Math.max(1, confirmWindow));
-    const pacer = options.ratePerSec ? new Pacer(options.ratePerSec) : undefined;
+    const pacer = options.steady ? new Pacer(options.steady.perSec) : undefined;
     const routingKey = fanout ? '' : names[0];
     const started = performance.now();
     for (let i = 0; i < count; i++) {
@@ -88,7 +88,7 @@ export async function amqpFlow(options: AmqpFlowOptions, signal: AbortSignal): P
         await slotOrFailure(window, done);
         confirming.publish(fanout, routingKey, payload, { persistent }, (error) => {
           if (error) return done.fail(new Error('publish nacked'));
-          if (options.latency === 'confirm') latency.recordMillis(ageMillis(payload));
+          if (options.latency === 'confirm') latency.recordPayload(payload);
           window.release();
           done.tick();
         });
@@ -100,7 +100,7 @@ export async function amqpFlow(options: AmqpFlowOptions, signal: AbortSignal): P
     const seconds = (performance.now() - started) / 1000;
     const messages = consume ? count * options.queues : count;
     if (!options.keepQueues) await deleteAll(connection, names, fanout);
-    return { messages, bytes: messages * size, seconds, latency };
+    return { messages, bytes: messages * size, seconds, latency: latency.histogram };
   } finally {
     await connection.close().catch(() => undefined);
   }

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../brokers/switchyard.js';
 import { BROKER_CPU, canPin } from '../child.js';
-import { Histogram } from '../histogram.js';
-import { checkAborted, Countdown, onAbort, Pacer, slotOrFailure, Window } from '../load-kit.js';
+import { checkAborted, Countdown, onAbort, Pacer, slotOrFailure, SteadyLatency, Window, type SteadyRate } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
 /** Options of a raw socket run against the socket sink. */
@@ -16,7 +15,8 @@ export interface SocketFlowOptions {
   count: number;
   /** Frames sent but not yet acknowledged by the sink, at most. */
   window: number;
-  ratePerSec?: number;
+  /** Send at this steady rate instead of as fast as the window allows (latency leaves out its warm-up). */
+  steady?: SteadyRate;
 }
 
 /**
@@ -29,7 +29,7 @@ export async function socketFlow(options: SocketFlowOptions, signal: AbortSignal
   onAbort(signal, () => socket.destroy());
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
   const sentAt = new Float64Array(options.count);
-  const latency = new Histogram();
+  const latency = new SteadyLatency(options.steady?.warmupMs);
   const done = new Countdown(options.count);
   const window = new Window(options.window);
   let acked = 0;
@@ -40,8 +40,7 @@ export async function socketFlow(options: SocketFlowOptions, signal: AbortSignal
     let at = 0;
     for (; at + 4 <= pending.length; at += 4) {
       const n = pending.readUInt32BE(at);
-      const now = performance.now();
-      for (let i = acked; i < acked + n; i++) latency.recordMillis(now - sentAt[i]);
+      for (let i = acked; i < acked + n; i++) latency.recordSince(sentAt[i]);
       acked += n;
       window.release(n);
       done.tick(n);
@@ -50,7 +49,7 @@ export async function socketFlow(options: SocketFlowOptions, signal: AbortSignal
   });
   const frame = Buffer.alloc(4 + options.size, 0x61);
   frame.writeUInt32BE(options.size, 0);
-  const pacer = options.ratePerSec ? new Pacer(options.ratePerSec) : undefined;
+  const pacer = options.steady ? new Pacer(options.steady.perSec) : undefined;
   const started = performance.now();
   for (let i = 0; i < options.count; i++) {
     if (i % 1000 === 0) checkAborted(signal);
@@ -67,7 +66,7 @@ export async function socketFlow(options: SocketFlowOptions, signal: AbortSignal
   await done.done;
   const seconds = (performance.now() - started) / 1000;
   socket.destroy();
-  return { messages: options.count, bytes: options.count * options.size, seconds, latency };
+  return { messages: options.count, bytes: options.count * options.size, seconds, latency: latency.histogram };
 }
 
 /**

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import net from 'node:net';
 import { Kafka, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
 import { Histogram } from '../histogram.js';
-import { ageMillis, checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, uniqueName, Window } from '../load-kit.js';
+import { checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, SteadyLatency, uniqueName, Window, type SteadyRate } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
 /** kafkajs's default socket, with Nagle's algorithm off (TCP_NODELAY), as latency-sensitive clients run. */
@@ -145,26 +145,26 @@ export async function kcatConsume(brokers: string[], topic: string, count: numbe
  * Produces at a steady rate (one request per millisecond tick) and consumes with a kafkajs consumer group,
  * both with TCP_NODELAY; latency is produce-time stamp to arrival at the consumer.
  */
-export async function kafkaFixedRate(brokers: string[], ratePerSec: number, count: number, size: number, signal: AbortSignal): Promise<Measured> {
+export async function kafkaFixedRate(brokers: string[], rate: SteadyRate, count: number, size: number, signal: AbortSignal): Promise<Measured> {
   const topic = await createTopic(brokers);
   const kafka = client(brokers, true);
   const consumer = kafka.consumer({ groupId: uniqueName('bench-group'), maxWaitTimeInMs: 100 });
   const producer = await connectedProducer(brokers, signal, true);
   onAbort(signal, () => consumer.disconnect());
   try {
-    const latency = new Histogram();
+    const latency = new SteadyLatency(rate.warmupMs);
     const received = new Countdown(count);
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
     await consumer.run({
       eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) if (message.value) latency.recordMillis(ageMillis(message.value));
+        for (const message of batch.messages) if (message.value) latency.recordPayload(message.value);
         received.tick(batch.messages.length);
       },
     });
     await joined;
-    const pacer = new Pacer(ratePerSec / 10); // bursts of 10 messages
+    const pacer = new Pacer(rate.perSec / 10); // bursts of 10 messages
     const started = performance.now();
     for (let sent = 0; sent < count; sent += 10) {
       checkAborted(signal);
@@ -174,7 +174,7 @@ export async function kafkaFixedRate(brokers: string[], ratePerSec: number, coun
     }
     await received.done;
     const seconds = (performance.now() - started) / 1000;
-    return { messages: count, bytes: count * size, seconds, latency };
+    return { messages: count, bytes: count * size, seconds, latency: latency.histogram };
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);

@@ -1,6 +1,6 @@
 import { connect, StorageType, type JetStreamClient, type NatsConnection } from 'nats';
 import { Histogram } from '../histogram.js';
-import { ageMillis, checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, uniqueName, Window } from '../load-kit.js';
+import { checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, SteadyLatency, uniqueName, Window, type SteadyRate } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
 
 async function open(url: string, signal: AbortSignal): Promise<NatsConnection> {
@@ -81,15 +81,15 @@ export async function natsConsume(url: string, stream: string, count: number, si
 }
 
 /** Publishes at a steady rate to a stream while an ordered consumer reads it; latency is publish stamp to arrival. */
-export async function natsFixedRate(url: string, ratePerSec: number, count: number, size: number, signal: AbortSignal): Promise<Measured> {
+export async function natsFixedRate(url: string, rate: SteadyRate, count: number, size: number, signal: AbortSignal): Promise<Measured> {
   const stream = await createStream(url);
   const connection = await open(url, signal);
   try {
     const js = connection.jetstream();
-    const latency = new Histogram();
+    const latency = new SteadyLatency(rate.warmupMs);
     const done = new Countdown(count);
-    const stop = await orderedConsume(js, stream, done, (data) => latency.recordMillis(ageMillis(data)));
-    const pacer = new Pacer(ratePerSec);
+    const stop = await orderedConsume(js, stream, done, (data) => latency.recordPayload(data));
+    const pacer = new Pacer(rate.perSec);
     const started = performance.now();
     for (let i = 0; i < count; i++) {
       if (i % 1000 === 0) checkAborted(signal);
@@ -99,7 +99,7 @@ export async function natsFixedRate(url: string, ratePerSec: number, count: numb
     await done.done;
     const seconds = (performance.now() - started) / 1000;
     stop();
-    return { messages: count, bytes: count * size, seconds, latency };
+    return { messages: count, bytes: count * size, seconds, latency: latency.histogram };
   } finally {
     await connection.close().catch(() => undefined);
   }
