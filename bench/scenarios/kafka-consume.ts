@@ -2,6 +2,7 @@ import type { BrokerHandle } from '../lib/brokers/types.js';
 import { createTopic, kafkaProduce, kcatConsume } from '../lib/loads/kafka.js';
 import { createStream, natsConsume, natsPublish } from '../lib/loads/nats.js';
 import type { Scenario, Target } from '../lib/scenario.js';
+import { socketCeiling } from '../lib/targets.js';
 
 const SIZE = 1024;
 
@@ -47,7 +48,12 @@ export const kafkaConsume: Scenario = {
         await natsPublish(broker!.natsUrl!, SIZE, count, 256, signal, stream);
       }),
       nats('cold', (broker) => restart(broker)),
+      // The loopback ceiling for the same bytes streamed one way (the window never fills).
+      socketCeiling('tail', SIZE, count, count),
     ];
   },
-  notes: () => ['cold means a fresh broker process reading closed segments; the OS page cache is not dropped (the machine is shared), so the disk itself may still be warm.'],
+  notes: () => [
+    'ceiling-socket streams the same 1 KiB frames one way over one loopback connection (Node writes batched per event-loop turn), the most a consumer could receive here.',
+    'cold means a fresh broker process reading closed segments; the OS page cache is not dropped (the machine is shared), so the disk itself may still be warm.',
+  ],
 };
