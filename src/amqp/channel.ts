@@ -142,7 +142,7 @@ export class AmqpChannel {
       throw new AmqpProtocolError(ReplyCode.PRECONDITION_FAILED, `user_id property set to '${properties.userId}' but authenticated user was '${this.host.username}'`);
     }
     this.host.published();
-    const result = this.session.publish(args.exchange, args.routingKey, properties, body, { mandatory: args.mandatory });
+    const result = this.session.publish(args.exchange, args.routingKey, properties, body, { mandatory: args.mandatory, unconfirmed: !this.confirms });
     const pressure = this.session.takePressure();
     if (pressure) this.host.pressured(pressure);
     if (this.confirms) {

@@ -121,11 +121,11 @@ export class QueueLog {
 
   /**
    * Appends a batch of messages (one record each); `onReadable` hears when they can be delivered;
-   * resolves once acknowledged under the fsync mode.
+   * resolves once acknowledged under the fsync mode (put off a little with `deferSync`).
    */
-  publish(batch: Buffer, onReadable?: (result: AppendResult) => void): Promise<AppendResult> {
+  publish(batch: Buffer, onReadable?: (result: AppendResult) => void, deferSync = false): Promise<AppendResult> {
     if (this.closed) return Promise.reject(this.closedError());
-    const appended = this.log.append(batch, onReadable && { onReadable });
+    const appended = this.log.append(batch, { onReadable, deferSync });
     this.lastPublish = appended.then(noop, noop);
     return appended;
   }

@@ -62,6 +62,12 @@ export interface AppendOptions {
    * write fails. It must not throw.
    */
   onReadable?: (result: AppendResult) => void;
+  /**
+   * Nobody waits for this append to be durable soon (an AMQP publish without confirms): under fsync
+   * 'batch' its fdatasync may be put off for a few tens of milliseconds so that it is shared with later
+   * appends. It is readable as soon as written either way; the promise still resolves once durable.
+   */
+  deferSync?: boolean;
 }
 
 /** A contiguous run of whole batches read from a log. */

@@ -1,6 +1,6 @@
 /**
- * A written batch is readable before the fdatasync that acknowledges it, and a queue's settlement
- * log never names a message that is not yet durable. The disk's flush is held back by replacing the
+ * A written batch is readable before the fdatasync that acknowledges it, a queue's settlement log
+ * never names a message that is not yet durable, and appends nobody waits on share a deferred sync. The disk's flush is held back by replacing the
  * active segment's datasync with one the test releases.
  */
 import assert from 'node:assert/strict';
@@ -70,5 +70,31 @@ test('a queue writes a settlement only once the message it settles is durable', 
     await flushed;
     assert.ok(queue.settlementLog!.highWatermark > 0, 'written once m1 is durable');
     await queue.close();
+  }, { fsync: 'batch' });
+});
+
+test('appends nobody waits on share a deferred fdatasync; an urgent one syncs them at once', { timeout: 10_000 }, async () => {
+  await withFileStore(async (store) => {
+    const log = (await store.open('deferred')) as FilePartitionLog;
+    await log.append(makeBatch('first'));
+    const syncsBefore = log.stats.fsyncs;
+    const readable: number[] = [];
+    const deferred: Promise<AppendResult>[] = [];
+    for (let i = 0; i < 20; i++) {
+      deferred.push(log.append(makeBatch(`lazy${i}`), { deferSync: true, onReadable: (r) => readable.push(r.baseOffset) }));
+      await new Promise((resolve) => setImmediate(resolve)); // one append per turn: separate writes
+    }
+    await until(() => readable.length === 20);
+    assert.equal(log.highWatermark, 21, 'every deferred append is readable once written');
+    const settled = await Promise.all(deferred);
+    assert.equal(settled[19].baseOffset, 20);
+    assert.ok(log.stats.fsyncs - syncsBefore <= 3, `${log.stats.fsyncs - syncsBefore} fdatasyncs for 20 deferred appends`);
+
+    let acknowledged = false;
+    const lazy = log.append(makeBatch('lazy-last'), { deferSync: true });
+    void lazy.then(() => (acknowledged = true));
+    await until(() => log.highWatermark === 22);
+    await log.append(makeBatch('urgent'));
+    assert.equal(acknowledged, true, 'the urgent append’s sync covered the deferred one written before it');
   }, { fsync: 'batch' });
 });

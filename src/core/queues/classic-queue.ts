@@ -93,7 +93,7 @@ export class ClassicQueue extends BrokerQueue {
     return n;
   }
 
-  enqueue(content: MessageContent, record: SharedRecord): EnqueueResult {
+  enqueue(content: MessageContent, record: SharedRecord, deferSync: boolean): EnqueueResult {
     const size = content.body.length;
     if (this.settings.overflow !== 'drop-head' && this.limits.isFullFor(size, this.readyCount, this.pendingBytes)) {
       if (this.settings.overflow === 'reject-publish-dlx') this.hooks.deadLetter(this, content, 'maxlen');
@@ -101,7 +101,7 @@ export class ClassicQueue extends BrokerQueue {
     }
     const lane = this.laneFor(content);
     if (this.deliverAtOnce(lane, content)) return TAKEN_AT_ONCE;
-    return { rejected: false, stored: lane.append(content, record.get()) };
+    return { rejected: false, stored: lane.append(content, record.get(), deferSync) };
   }
 
   /** A message appended to `lane` is stored at `offset`: it is offered to consumers. */

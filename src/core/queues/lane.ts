@@ -72,6 +72,8 @@ export class Lane {
   private doomedBytes = 0;
   /** The latest batch's outcome; a log acknowledges appends in order, so every earlier one is processed first. */
   private lastAppend: Promise<void> = Promise.resolve();
+  /** Settles once the latest batch is readable and processed (or failed), before it is durable. */
+  private lastLanded: Promise<void> = Promise.resolve();
   private released = false;
 
   constructor(
@@ -104,8 +106,9 @@ export class Lane {
    * batch. Once a message is readable the host's `stored` gets its offset (then the queue calls
    * offerAppended), unless a purge issued meanwhile covered it: it is then settled here. The promise
    * settles once the message is durable; if the append fails, the host's `appendFailed` decides.
+   * With `deferSync` (nobody waits for it to be durable) the log may put off its fdatasync a little.
    */
-  append(content: MessageContent, record: RecordInput): Promise<void> {
+  append(content: MessageContent, record: RecordInput, deferSync = false): Promise<void> {
     const bytes = content.body.length;
     let batch = this.batch;
     if (batch !== undefined && (batch.contents.length >= BATCH_MESSAGES || batch.bytes + bytes > BATCH_BYTES)) {
@@ -120,17 +123,18 @@ export class Lane {
     batch.contents.push(content);
     batch.records.push(record);
     batch.bytes += bytes;
+    if (!deferSync) batch.deferSync = false;
     return batch.done;
   }
 
   /**
-   * Resolves once every append issued so far that still counts as ready has been processed (never
-   * rejects); undefined if there is none to wait for.
+   * Resolves once every append issued so far that still counts as ready has been processed: readable
+   * and offered, perhaps not yet durable (never rejects); undefined if there is none to wait for.
    */
   whenAppended(): Promise<void> | undefined {
     if (this.pending === this.doomed) return undefined;
     this.flush();
-    return this.lastAppend.then(noop, noop);
+    return this.lastLanded;
   }
 
   /** True when the lane holds nothing ready, nothing being read and no append in progress. */
@@ -272,11 +276,18 @@ export class Lane {
     if (batch === undefined) return;
     this.batch = undefined;
     let landing: { failure: { err: unknown } | undefined } | undefined;
+    let markLanded!: () => void;
+    const landed = new Promise<void>((resolve) => (markLanded = resolve));
     let appended: Promise<unknown>;
     try {
-      appended = this.log.publish(encodeBatch(batch.records), (result) => {
-        landing = { failure: this.landed(batch, result.baseOffset) };
-      });
+      appended = this.log.publish(
+        encodeBatch(batch.records),
+        (result) => {
+          landing = { failure: this.landed(batch, result.baseOffset) };
+          markLanded();
+        },
+        batch.deferSync,
+      );
     } catch (err) {
       appended = Promise.reject(err);
     }
@@ -284,6 +295,7 @@ export class Lane {
       () => (landing?.failure ? batch.reject(landing.failure.err) : batch.resolve()),
       (err: unknown) => this.lost(batch, err, landing !== undefined),
     );
+    this.lastLanded = Promise.race([landed, this.lastAppend]).then(noop, noop);
   };
 
   /**

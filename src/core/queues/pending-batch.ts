@@ -12,6 +12,8 @@ export interface PendingBatch {
   readonly records: RecordInput[];
   /** Body bytes of the messages. */
   bytes: number;
+  /** True while nobody waits for any of its messages to be durable (its fdatasync may be put off). */
+  deferSync: boolean;
   /** Settles once every message of the batch is processed (rejects if the append failed). */
   readonly done: Promise<void>;
   resolve(): void;
@@ -26,5 +28,5 @@ export function pendingBatch(firstSeq: number): PendingBatch {
     resolve = res;
     reject = rej;
   });
-  return { firstSeq, contents: [], records: [], bytes: 0, done, resolve, reject };
+  return { firstSeq, contents: [], records: [], bytes: 0, deferSync: true, done, resolve, reject };
 }

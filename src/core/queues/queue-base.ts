@@ -88,8 +88,11 @@ export abstract class BrokerQueue implements BindingTarget {
   abstract get unackedCount(): number;
   /** Ready messages decoded and held in memory. */
   abstract get cachedCount(): number;
-  /** Stores a routed message; `record` is its log record, shared by every queue it goes to. */
-  abstract enqueue(content: MessageContent, record: SharedRecord): EnqueueResult;
+  /**
+   * Stores a routed message; `record` is its log record, shared by every queue it goes to. With
+   * `deferSync` nobody waits for it to be durable, so its fdatasync may be put off a little.
+   */
+  abstract enqueue(content: MessageContent, record: SharedRecord, deferSync: boolean): EnqueueResult;
   /** basic.get: takes the next ready message (marked out for delivery unless noAck). */
   abstract get(noAck: boolean): Promise<QueuedMessage | undefined>;
   /** A delivered message was acked. */

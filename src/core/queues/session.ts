@@ -128,7 +128,7 @@ export class QueueSession implements Session, ConsumerHost {
 
   // ---- publishing ----
 
-  publish(exchange: string, routingKey: string, properties: MessageProperties, body: Buffer, _options: PublishOptions = {}): Promise<PublishResult> {
+  publish(exchange: string, routingKey: string, properties: MessageProperties, body: Buffer, options: PublishOptions = {}): Promise<PublishResult> {
     this.ensureOpen();
     if (body.length > this.maxMessageBytes) {
       throw new BrokerError('PRECONDITION_FAILED', `message size ${body.length} is larger than configured max size ${this.maxMessageBytes}`);
@@ -136,12 +136,15 @@ export class QueueSession implements Session, ConsumerHost {
     const ex = this.host.exchange(exchange);
     if (ex.definition.internal) throw new BrokerError('ACCESS_REFUSED', `cannot publish to internal exchange '${exchange}' in vhost '${this.vhost}'`);
     parseExpiration(properties.expiration);
-    if (this.tx) return this.tx.addPublish(() => this.route(exchange, routingKey, properties, body));
-    return this.route(exchange, routingKey, properties, body);
+    if (this.tx) return this.tx.addPublish(() => this.route(exchange, routingKey, properties, body, false));
+    return this.route(exchange, routingKey, properties, body, options.unconfirmed === true);
   }
 
-  /** Routes and stores a validated message; sender-selected CC/BCC headers add routing keys (BCC is stripped). */
-  private route(exchange: string, routingKey: string, properties: MessageProperties, body: Buffer): Promise<PublishResult> {
+  /**
+   * Routes and stores a validated message; sender-selected CC/BCC headers add routing keys (BCC is
+   * stripped). `deferSync`: nobody waits for it to be durable.
+   */
+  private route(exchange: string, routingKey: string, properties: MessageProperties, body: Buffer, deferSync: boolean): Promise<PublishResult> {
     const ex = this.host.exchange(exchange);
     const keys = [routingKey];
     let props = properties;
@@ -156,7 +159,7 @@ export class QueueSession implements Session, ConsumerHost {
         props = { ...properties, headers: rest };
       }
     }
-    const r = this.host.publish(ex, keys, { exchange, routingKey, properties: props, body });
+    const r = this.host.publish(ex, keys, { exchange, routingKey, properties: props, body }, { deferSync });
     if (r.pressure) this.pressure = r.pressure;
     const outcome = (r.routed > 0 ? 1 : 0) + (r.rejected ? 2 : 0);
     return r.stored ? r.stored.then(RESULT_OF[outcome]) : SETTLED_RESULT[outcome];

@@ -62,6 +62,11 @@ export interface QueueDeclareOk {
 /** basic.publish options. */
 export interface PublishOptions {
   mandatory?: boolean;
+  /**
+   * The publisher does not wait for the message to be durable (no confirms, no transaction): its
+   * queues may put off the fdatasync a little to share it with later messages. Delivery is not delayed.
+   */
+  unconfirmed?: boolean;
 }
 
 /**

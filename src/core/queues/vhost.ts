@@ -252,8 +252,12 @@ export class Vhost {
 
   // ---- routing ----
 
-  /** Routes and stores a message published to `exchange` with these routing keys. */
-  publish(exchange: Exchange, routingKeys: string[], content: MessageContent, exclude?: (queue: BrokerQueue) => boolean): RoutedPublish {
+  /**
+   * Routes and stores a message published to `exchange` with these routing keys, skipping queues
+   * `exclude` names; `deferSync`: nobody waits for it to be durable.
+   */
+  publish(exchange: Exchange, routingKeys: string[], content: MessageContent, options: { exclude?: (queue: BrokerQueue) => boolean; deferSync?: boolean } = {}): RoutedPublish {
+    const { exclude, deferSync = false } = options;
     let rejected = false;
     let routed = 0;
     let record: SharedRecord | undefined;
@@ -264,7 +268,7 @@ export class Vhost {
       if (exclude?.(q)) continue;
       routed++;
       record ??= new SharedRecord(content, Date.now());
-      const result = q.enqueue(content, record);
+      const result = q.enqueue(content, record, deferSync);
       if (q.flow.pressured) pressure = q.flow;
       if (result.rejected) rejected = true;
       else if (result.stored !== undefined) {
@@ -329,7 +333,7 @@ export class Vhost {
     const dlrk = queue.settings.deadLetterRoutingKey;
     if (dlrk !== undefined) dead.routingKey = dlrk;
     const keys = dlrk !== undefined ? [dlrk] : originalRoutingKeys(content);
-    const { stored } = this.publish(ex, keys, dead, (target) => isDeadLetterCycle(dead, target.name));
+    const { stored } = this.publish(ex, keys, dead, { exclude: (target) => isDeadLetterCycle(dead, target.name) });
     stored?.catch((err: unknown) => this.ctx.reportError(err));
   }
 

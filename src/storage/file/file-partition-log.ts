@@ -143,7 +143,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
     writeBaseOffset(batch, 0, baseOffset);
     segment.track(segment.size, batch.length, baseOffset, lastOffset, batchMaxTimestamp(batch), this.settings.indexIntervalBytes);
     this.assignedEnd = lastOffset + 1;
-    return this.writer.enqueue(batch, segment, { baseOffset, lastOffset, appendTime: now }, options?.onReadable);
+    return this.writer.enqueue(batch, segment, { baseOffset, lastOffset, appendTime: now }, options?.onReadable, options?.deferSync);
   }
 
   async read(offset: number, maxBytes: number): Promise<ReadResult> {

@@ -2,7 +2,9 @@
  * Group commit: the single writer of a log's active segment.
  *
  * A written group is readable at once (the host hears `written`, each append's `onReadable` runs);
- * its appends are acknowledged once durable under the fsync mode.
+ * its appends are acknowledged once durable under the fsync mode. Under 'batch', a group whose appends
+ * all allow it (deferSync: nobody is waiting on them) gets its sync up to DEFERRED_SYNC_MS later, shared
+ * with whatever is written meanwhile; any other group's sync starts at once and covers it too.
  * Appends are queued in parallel arrays; every append's promise shares one executor, so an append
  * allocates no closure of its own. The write stage takes everything queued as one group and writes
  * it with one writev per segment; appends arriving meanwhile form the next group. Under fsync
@@ -20,6 +22,8 @@ import type { Segment } from './segment.js';
 
 /** Syncs that may run at once (the rest of libuv's pool stays free for writes and reads). */
 const MAX_SYNCS_IN_FLIGHT = 2;
+/** Longest time an fdatasync is put off while every append it would cover allows it (AppendOptions.deferSync). */
+export const DEFERRED_SYNC_MS = 50;
 
 /** Counters of the writer, for benchmarks and monitoring. */
 export interface CommitStats {
@@ -51,6 +55,8 @@ export interface GroupCommitHost {
 interface Group {
   results: AppendResult[];
   readables: Readable[];
+  /** True if an append of the group wants its fdatasync without delay. */
+  urgent: boolean;
   resolves: ((result: AppendResult) => void)[];
   rejects: ((error: unknown) => void)[];
   runs: { segment: Segment; end: number; highWatermark: number }[];
@@ -71,6 +77,7 @@ export class GroupCommit {
   private segments: Segment[] = [];
   private results: AppendResult[] = [];
   private readables: Readable[] = [];
+  private deferrals: boolean[] = [];
   private resolves: ((result: AppendResult) => void)[] = [];
   private rejects: ((error: unknown) => void)[] = [];
   private writing: Promise<void> | undefined;
@@ -79,6 +86,8 @@ export class GroupCommit {
   /** Issued syncs, oldest first, until acknowledged. */
   private syncs: Sync[] = [];
   private syncsInFlight = 0;
+  /** Set while a put-off sync is waiting to start. */
+  private deferredSync: NodeJS.Timeout | undefined;
   /** True while a segment is being sealed and its successor created: no sync may start. */
   private sealing = false;
   private waiters: (() => void)[] = [];
@@ -99,14 +108,18 @@ export class GroupCommit {
 
   constructor(private readonly host: GroupCommitHost) {}
 
-  /** Queues a stamped batch for `segment`; `onReadable` hears when it is written; resolves with `result` once acknowledged. */
-  enqueue(buffer: Buffer, segment: Segment, result: AppendResult, onReadable: Readable): Promise<AppendResult> {
+  /**
+   * Queues a stamped batch for `segment`; `onReadable` hears when it is written; resolves with `result`
+   * once acknowledged. With `deferSync` its fdatasync may wait up to DEFERRED_SYNC_MS.
+   */
+  enqueue(buffer: Buffer, segment: Segment, result: AppendResult, onReadable: Readable, deferSync = false): Promise<AppendResult> {
     if (this.failure) return Promise.reject(this.failure);
     this.stats.appends++;
     this.buffers.push(buffer);
     this.segments.push(segment);
     this.results.push(result);
     this.readables.push(onReadable);
+    this.deferrals.push(deferSync);
     const promise = new Promise<AppendResult>(this.holdSettlers);
     if (!this.writing && !this.startQueued) {
       this.startQueued = true;
@@ -117,7 +130,10 @@ export class GroupCommit {
 
   /** Resolves once everything queued so far is acknowledged or rejected. */
   async drain(): Promise<void> {
-    while (this.writing || this.startQueued || this.syncsInFlight > 0 || this.buffers.length > 0 || this.unsynced.length > 0) await this.nextEvent();
+    while (this.writing || this.startQueued || this.syncsInFlight > 0 || this.buffers.length > 0 || this.unsynced.length > 0) {
+      this.startSync(); // nothing is put off while draining
+      await this.nextEvent();
+    }
   }
 
   /** Resolves once no sync is running (before a segment's handle is closed). */
@@ -154,7 +170,7 @@ export class GroupCommit {
           this.acknowledge(group, true);
         } else {
           this.unsynced.push(group);
-          this.startSync();
+          this.syncWhenDue();
         }
       }
     } catch (err) {
@@ -186,8 +202,8 @@ export class GroupCommit {
 
   /** Writes the first `count` queued batches (one writev per segment they span). */
   private async writeGroup(count: number): Promise<Group> {
-    const { buffers, segments, results, readables, resolves, rejects } = this.take(count);
-    const group: Group = { results, readables, resolves, rejects, runs: [] };
+    const { buffers, segments, results, readables, deferrals, resolves, rejects } = this.take(count);
+    const group: Group = { results, readables, urgent: deferrals.includes(false), resolves, rejects, runs: [] };
     try {
       for (let i = 0; i < count; ) {
         const segment = segments[i];
@@ -214,12 +230,21 @@ export class GroupCommit {
 
   /** Removes the first `count` queued appends from the queue (without copying when it takes all). */
   private take(count: number) {
-    const taken = { buffers: this.buffers, segments: this.segments, results: this.results, readables: this.readables, resolves: this.resolves, rejects: this.rejects };
+    const taken = {
+      buffers: this.buffers,
+      segments: this.segments,
+      results: this.results,
+      readables: this.readables,
+      deferrals: this.deferrals,
+      resolves: this.resolves,
+      rejects: this.rejects,
+    };
     if (count === this.buffers.length) {
       this.buffers = [];
       this.segments = [];
       this.results = [];
       this.readables = [];
+      this.deferrals = [];
       this.resolves = [];
       this.rejects = [];
       return taken;
@@ -229,14 +254,30 @@ export class GroupCommit {
       segments: this.segments.splice(0, count),
       results: this.results.splice(0, count),
       readables: this.readables.splice(0, count),
+      deferrals: this.deferrals.splice(0, count),
       resolves: this.resolves.splice(0, count),
       rejects: this.rejects.splice(0, count),
     };
   }
 
+  /** Starts a sync now if a written group wants one without delay; otherwise puts it off (once). */
+  private syncWhenDue(): void {
+    if (this.unsynced.some((group) => group.urgent)) this.startSync();
+    else if (this.unsynced.length > 0 && this.deferredSync === undefined && !this.failure) {
+      this.deferredSync = setTimeout(this.startDeferredSync, DEFERRED_SYNC_MS);
+    }
+  }
+
+  private readonly startDeferredSync = (): void => {
+    this.deferredSync = undefined;
+    this.startSync();
+  };
+
   /** Issues one fdatasync covering every written group not yet covered, if a slot is free. */
   private startSync(): void {
     if (this.sealing || this.syncsInFlight >= MAX_SYNCS_IN_FLIGHT || this.unsynced.length === 0 || this.failure) return;
+    clearTimeout(this.deferredSync);
+    this.deferredSync = undefined;
     const groups = this.unsynced;
     this.unsynced = [];
     const entry: Sync = { groups };
@@ -267,7 +308,7 @@ export class GroupCommit {
   private synced(entry: Sync): void {
     const last = this.syncs.indexOf(entry);
     for (const covered of this.syncs.splice(0, last + 1)) for (const group of covered.groups) this.acknowledge(group, true);
-    this.startSync();
+    this.syncWhenDue();
     this.wake();
   }
 
@@ -285,6 +326,8 @@ export class GroupCommit {
   }
 
   private fail(err: unknown): void {
+    clearTimeout(this.deferredSync);
+    this.deferredSync = undefined;
     if (!this.failure) {
       const message = err instanceof Error ? err.message : String(err);
       this.failure = err instanceof StorageError && err.code === 'FSYNC_FAILED' ? err : new StorageError('FSYNC_FAILED', message);
@@ -293,7 +336,7 @@ export class GroupCommit {
     const groups = [...this.syncs.flatMap((s) => s.groups), ...this.unsynced];
     this.syncs = [];
     this.unsynced = [];
-    groups.push({ ...this.take(this.buffers.length), runs: [] });
+    groups.push({ ...this.take(this.buffers.length), urgent: true, runs: [] });
     for (const group of groups) for (const reject of group.rejects) reject(this.failure);
     this.wake();
   }
