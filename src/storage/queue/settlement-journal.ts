@@ -10,13 +10,17 @@
  * The first write failure is sticky: it rejects every later `flushed()`.
  */
 import { encodeBatch } from '../record-batch.js';
-import type { PartitionLog } from '../types.js';
+import type { AppendOptions, PartitionLog } from '../types.js';
 import { encodeSettlement, type SettleReason, type SettlementRecord } from './settlement-codec.js';
 
 interface Waiter {
   resolve(): void;
   reject(err: unknown): void;
 }
+
+/** Appends of batches encoded here (their CRC-32C is trusted); the second may have its fdatasync put off. */
+const JUST_ENCODED: AppendOptions = { verified: true };
+const JUST_ENCODED_UNHURRIED: AppendOptions = { verified: true, deferSync: true };
 
 /** Encodes settlement records as one batch of the settlement log. */
 function settlementBatch(records: SettlementRecord[]): Buffer {
@@ -164,7 +168,8 @@ export class SettlementJournal {
       this.inFlightWaiters = waiters;
       try {
         await this.messagesDurable();
-        await (await this.log.get()).append(batch);
+        // Settlements are persisted in the background: unless someone waits on these, their sync may be put off.
+        await (await this.log.get()).append(batch, waiters.length > 0 ? JUST_ENCODED : JUST_ENCODED_UNHURRIED);
         this.bytesSinceSnapshot += batch.length;
       } catch (err) {
         this.fail(err, waiters);
@@ -188,7 +193,7 @@ export class SettlementJournal {
     const batch = settlementBatch([this.snapshot()]);
     await this.messagesDurable();
     const log = await this.log.get();
-    const { baseOffset } = await log.append(batch);
+    const { baseOffset } = await log.append(batch, JUST_ENCODED);
     await log.deleteRecordsBefore(baseOffset);
     this.bytesSinceSnapshot = 0;
     this.compactThreshold = Math.max(this.compactAfterBytes, 2 * batch.length);
