@@ -347,6 +347,7 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
         await writeCleanMarker(this.dir);
       }
     } finally {
+      await this.checkpointChain; // a background checkpoint must not outlive the log
       await Promise.all([this.readHandles.dropAll(), ...this.segments.map((segment) => segment.closeHandle())]);
       this.onClose();
     }
