@@ -68,7 +68,7 @@ export class QueueLog {
   private failure: unknown;
   private reclaimTimer: NodeJS.Timeout | undefined;
   private reclaiming: Promise<void> = Promise.resolve();
-  /** Settles once the latest publish is acknowledged or failed (the log acknowledges in order). */
+  /** Resolves once the latest publish is acknowledged, rejects if it failed (the log acknowledges in order). */
   private lastPublish: Promise<void> = Promise.resolve();
   private readonly journal: SettlementJournal;
 
@@ -104,8 +104,15 @@ export class QueueLog {
     if (config.fsync !== undefined) settlementConfig.fsync = config.fsync;
     const openSettlements = () => store.open(settlementLogName(name), settlementConfig);
     if (log.highWatermark === 0) {
-      // Nothing was ever published, so nothing was ever settled: the settlement log waits for a first write.
-      return new QueueLog(store, log, new OnDemandLog(openSettlements), new SettlementState(), tuning);
+      // Nothing was published, so nothing can be settled: the settlement log waits for a first write, and
+      // one left by a message log that lost its data (power loss) is stale and replaced.
+      const openFresh = async (): Promise<PartitionLog> => {
+        const existing = await openSettlements();
+        if (existing.highWatermark === existing.startOffset) return existing;
+        await store.delete(settlementLogName(name));
+        return openSettlements();
+      };
+      return new QueueLog(store, log, new OnDemandLog(openFresh), new SettlementState(), tuning);
     }
     const settlementLog = await openSettlements();
     let state: SettlementState;
@@ -115,8 +122,11 @@ export class QueueLog {
       await Promise.all([log.close(), settlementLog.close()]);
       throw err;
     }
-    state.clampTo(log.startOffset, log.highWatermark);
-    return new QueueLog(store, log, new OnDemandLog(openSettlements, settlementLog), state, tuning);
+    const stale = state.clampTo(log.startOffset, log.highWatermark);
+    const queue = new QueueLog(store, log, new OnDemandLog(openSettlements, settlementLog), state, tuning);
+    // Settlements of messages the log no longer holds would settle the new messages that reuse their offsets.
+    if (stale) await queue.journal.rewrite();
+    return queue;
   }
 
   /**
@@ -127,7 +137,9 @@ export class QueueLog {
   publish(batch: Buffer, onReadable?: (result: AppendResult) => void, deferSync = false): Promise<AppendResult> {
     if (this.closed) return Promise.reject(this.closedError());
     const appended = this.log.append(batch, { verified: true, onReadable, deferSync });
-    this.lastPublish = appended.then(noop, noop);
+    // A failed publish fails the settlement writes waiting on it: they may name its messages.
+    this.lastPublish = appended.then(noop);
+    this.lastPublish.catch(noop);
     return appended;
   }
 

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FilePartitionLog } from '../../src/storage/file/file-partition-log.js';
 import { QueueLog } from '../../src/storage/queue-log.js';
-import type { AppendResult, PartitionLog } from '../../src/storage/types.js';
+import { StorageError, type AppendResult, type PartitionLog } from '../../src/storage/types.js';
 import { withFileStore } from './file-test-kit.js';
 import { makeBatch, readAllValues } from './log-contract.js';
 
@@ -98,3 +98,73 @@ test('appends nobody waits on share a deferred fdatasync; an urgent one syncs th
     assert.equal(acknowledged, true, 'the urgent append’s sync covered the deferred one written before it');
   }, { fsync: 'batch' });
 });
+
+test('a sync failing while the next group is being written rejects that group and lets the log close', { timeout: 10_000 }, async () => {
+  await withFileStore(async (store) => {
+    const log = (await store.open('sync-fails-mid-write')) as FilePartitionLog;
+    await log.append(makeBatch('first'));
+    const segments = (log as unknown as { segments: { handle?: FileHandleHooks }[] }).segments;
+    const handle = segments[segments.length - 1].handle!;
+    let failSync!: () => void;
+    handle.datasync = () => new Promise<void>((_, reject) => (failSync = () => reject(new Error('EIO: i/o error, fdatasync'))));
+    const first = log.append(makeBatch('a'));
+    first.catch(() => undefined);
+    await until(() => failSync !== undefined);
+    const realWritev = handle.writev.bind(handle);
+    let releaseWrite: (() => void) | undefined;
+    handle.writev = async (...args: unknown[]) => {
+      await new Promise<void>((resolve) => (releaseWrite = resolve));
+      return realWritev(...args);
+    };
+    let readable = false;
+    const second = log.append(makeBatch('b'), { onReadable: () => (readable = true) });
+    await until(() => releaseWrite !== undefined);
+    await capturing(async () => {
+      failSync();
+      await assert.rejects(first, isFsyncFailure);
+      releaseWrite!();
+      await assert.rejects(second, isFsyncFailure);
+      assert.equal(readable, false, 'a group written after the failure is never readable');
+      await log.close();
+    });
+  }, { fsync: 'batch' });
+});
+
+test('an onReadable listener that throws does not fail the log', { timeout: 10_000 }, async () => {
+  await withFileStore(async (store) => {
+    const log = await store.open('listener-throws');
+    const heard: number[] = [];
+    await capturing(async (lines) => {
+      const appends = [
+        log.append(makeBatch('x'), { onReadable: () => { throw new Error('listener bug'); } }),
+        log.append(makeBatch('y'), { onReadable: (r) => heard.push(r.baseOffset) }),
+      ];
+      assert.deepEqual((await Promise.all(appends)).map((r) => r.baseOffset), [0, 1]);
+      assert.ok(lines.some((line) => line.includes('listener bug')), 'the listener error is reported');
+    });
+    assert.deepEqual(heard, [1], 'later listeners of the group still run');
+    assert.equal((await log.append(makeBatch('z'))).baseOffset, 2, 'the log keeps accepting appends');
+  }, { fsync: 'batch' });
+});
+
+/** The parts of a segment's file handle these tests replace. */
+interface FileHandleHooks {
+  datasync(): Promise<void>;
+  writev(...args: unknown[]): Promise<unknown>;
+}
+
+function isFsyncFailure(err: unknown): boolean {
+  return err instanceof StorageError && err.code === 'FSYNC_FAILED';
+}
+
+/** Runs `body` with console.error captured (the log reports failures there); hands it the lines. */
+async function capturing(body: (lines: string[]) => Promise<void>): Promise<void> {
+  const original = console.error;
+  const lines: string[] = [];
+  console.error = (...args: unknown[]) => lines.push(args.map(String).join(' '));
+  try {
+    await body(lines);
+  } finally {
+    console.error = original;
+  }
+}

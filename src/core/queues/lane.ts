@@ -311,12 +311,9 @@ export class Lane {
       const offset = baseOffset + i;
       this.processed(seq, content.body.length);
       if (offset >= this.tail) this.tail = offset + 1;
-      if (seq < this.purgedBefore) {
-        this.settlePurged(offset);
-        continue;
-      }
       try {
-        this.host.stored(this, content, offset);
+        if (seq < this.purgedBefore) this.settlePurged(offset);
+        else this.host.stored(this, content, offset);
       } catch (err) {
         failure ??= { err };
       }

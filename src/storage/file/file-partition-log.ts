@@ -19,7 +19,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BATCH_HEADER_BYTES, batchLastOffsetDelta, batchMaxTimestamp, batchTotalBytes, isWholeValidBatch, readBatchHeader, writeBaseOffset } from '../record-batch.js';
 import { StorageError, type AppendOptions, type AppendResult, type FsyncMode, type LogConfig, type PartitionLog, type ReadResult } from '../types.js';
-import { readCheckpoint, takeCleanMarker, writeCheckpoint, writeCleanMarker, type LogPosition } from './checkpoint.js';
+import { isBefore, readCheckpoint, takeCleanMarker, writeCheckpoint, writeCleanMarker, type LogPosition } from './checkpoint.js';
 import { fsyncDir } from './durable-fs.js';
 import { GroupCommit, type CommitStats, type GroupCommitHost } from './group-commit.js';
 import { INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX } from './names.js';
@@ -231,7 +231,9 @@ export class FilePartitionLog implements PartitionLog, GroupCommitHost {
   }
 
   durable(segment: Segment, end: number): void {
-    this.flushed = { segmentBase: segment.baseOffset, position: end };
+    const point = { segmentBase: segment.baseOffset, position: end };
+    // A deferred group of a segment sealed since may be acknowledged late: the flushed point only moves on.
+    if (!isBefore(point, this.flushed)) this.flushed = point;
     if (Date.now() - this.lastCheckpointAt >= CHECKPOINT_INTERVAL_MS) this.checkpointInBackground();
   }
 

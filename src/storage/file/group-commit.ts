@@ -86,8 +86,9 @@ export class GroupCommit {
   /** Issued syncs, oldest first, until acknowledged. */
   private syncs: Sync[] = [];
   private syncsInFlight = 0;
-  /** Set while a put-off sync is waiting to start. */
+  /** Set while a put-off sync is waiting to start, with the time by which it must start. */
   private deferredSync: NodeJS.Timeout | undefined;
+  private deferredDeadline = Infinity;
   /** True while a segment is being sealed and its successor created: no sync may start. */
   private sealing = false;
   private waiters: (() => void)[] = [];
@@ -158,6 +159,11 @@ export class GroupCommit {
         const mode = this.host.fsyncMode();
         if (mode !== 'batch') await this.settleSyncs();
         const group = await this.writeGroup(mode === 'always' ? 1 : this.buffers.length);
+        if (this.failure) {
+          // A sync failed while this group was being written: it is neither readable nor ever acknowledged.
+          this.unsynced.push(group);
+          break;
+        }
         this.readable(group);
         if (mode === 'never') this.acknowledge(group, false);
         else if (mode === 'always') {
@@ -173,6 +179,7 @@ export class GroupCommit {
           this.syncWhenDue();
         }
       }
+      if (this.failure) this.fail(this.failure);
     } catch (err) {
       this.fail(err);
     } finally {
@@ -262,12 +269,14 @@ export class GroupCommit {
 
   /** Starts a sync now if a written group wants one without delay; otherwise puts it off (once). */
   private syncWhenDue(): void {
-    if (this.unsynced.some((group) => group.urgent)) this.startSync();
+    if (this.unsynced.some((group) => group.urgent) || performance.now() >= this.deferredDeadline) this.startSync();
     else if (this.unsynced.length > 0 && this.deferredSync === undefined && !this.failure) {
+      this.deferredDeadline = performance.now() + DEFERRED_SYNC_MS;
       this.deferredSync = setTimeout(this.startDeferredSync, DEFERRED_SYNC_MS);
     }
   }
 
+  /** The deferral ran out: sync now, or (every slot busy) as soon as a running sync completes. */
   private readonly startDeferredSync = (): void => {
     this.deferredSync = undefined;
     this.startSync();
@@ -278,6 +287,7 @@ export class GroupCommit {
     if (this.sealing || this.syncsInFlight >= MAX_SYNCS_IN_FLIGHT || this.unsynced.length === 0 || this.failure) return;
     clearTimeout(this.deferredSync);
     this.deferredSync = undefined;
+    this.deferredDeadline = Infinity;
     const groups = this.unsynced;
     this.unsynced = [];
     const entry: Sync = { groups };
@@ -316,7 +326,14 @@ export class GroupCommit {
   private readable(group: Group): void {
     for (const run of group.runs) this.host.written(run.segment, run.end, run.highWatermark);
     const { results, readables } = group;
-    for (let i = 0; i < readables.length; i++) readables[i]?.(results[i]);
+    for (let i = 0; i < readables.length; i++) {
+      try {
+        readables[i]?.(results[i]);
+      } catch (err) {
+        // A listener's fault says nothing about the disk: report it, keep the log going.
+        console.error('storage: an onReadable listener threw:', err);
+      }
+    }
   }
 
   private acknowledge(group: Group, synced: boolean): void {

@@ -13,6 +13,11 @@ export class SettledSet {
   private countAbove = 0;
 
   /** Every offset below this is settled. */
+  /** The end of the highest settled range (the low watermark if nothing above it is settled). */
+  get end(): number {
+    return this.ends.length > 0 ? this.ends[this.ends.length - 1] : this.low;
+  }
+
   get lowWatermark(): number {
     return this.low;
   }

@@ -49,11 +49,21 @@ export class SettlementState {
     };
   }
 
-  /** Fits the state to a message log holding `[startOffset, highWatermark)`. */
-  clampTo(startOffset: number, highWatermark: number): void {
+  /**
+   * Fits the state to a message log holding `[startOffset, highWatermark)`; returns true if it named
+   * offsets past the log's end (then the settlement log must be rewritten before new messages reuse them).
+   */
+  clampTo(startOffset: number, highWatermark: number): boolean {
+    let beyond = this.settled.end > highWatermark;
     this.settled.truncateFrom(highWatermark);
-    for (const offset of this.deliveryCounts.keys()) if (offset >= highWatermark) this.deliveryCounts.delete(offset);
+    for (const offset of this.deliveryCounts.keys()) {
+      if (offset >= highWatermark) {
+        this.deliveryCounts.delete(offset);
+        beyond = true;
+      }
+    }
     this.settleRange(0, startOffset);
+    return beyond;
   }
 
   private forgetCounts(start: number, end: number): void {
