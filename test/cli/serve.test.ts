@@ -1,14 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import amqp from 'amqplib';
 import { Kafka, logLevel } from 'kafkajs';
 import { serveOptions } from '../../src/cli/serve.js';
 import { startServeProcess, type ServeProcess } from '../support/server-process.js';
+import { withTempDir } from '../support/temp-dir.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/run.ts'];
 
@@ -20,8 +20,7 @@ async function startServe(args: string[], env: NodeJS.ProcessEnv = {}) {
 
 describe('switchyard serve', () => {
   it('prints one line per listener, answers /api/health, and exits 0 on SIGTERM', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
-    try {
+    await withTempDir(async (dataDir) => {
       const { child, addresses } = await startServe(['--data-dir', dataDir, '--amqp-port', '0', '--kafka-port', '0', '--http-port', '0']);
       assert.deepEqual(Object.keys(addresses).sort(), ['amqp', 'http', 'kafka']);
       for (const address of Object.values(addresses)) assert.ok(address.port > 0);
@@ -34,28 +33,22 @@ describe('switchyard serve', () => {
       child.kill('SIGTERM');
       const [code] = await exited;
       assert.equal(code, 0);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('reads its settings from SWITCHYARD_* variables and shuts down on SIGINT', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
-    try {
+    await withTempDir(async (dataDir) => {
       const env = { SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_AMQP_PORT: '0', SWITCHYARD_KAFKA_PORT: '0', SWITCHYARD_HTTP_PORT: '0', SWITCHYARD_FSYNC: 'always' };
       const { child, lines } = await startServe([], env);
       assert.ok(lines.some((line) => line.includes(`data in ${dataDir}`) && line.includes('fsync always')), lines.join('\n'));
       const exited = once(child, 'exit');
       child.kill('SIGINT');
       assert.equal((await exited)[0], 0);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('refuses a second broker on the same data directory', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
-    try {
+    await withTempDir(async (dataDir) => {
       const first = await startServe(['--data-dir', dataDir, '--amqp-port', '0', '--kafka-port', '0', '--http-port', '0']);
       const second = spawnSync(process.execPath, [...CLI, 'serve', '--data-dir', dataDir, '--amqp-port', '0', '--kafka-port', '0', '--http-port', '0'], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(second.status, 1);
@@ -63,14 +56,11 @@ describe('switchyard serve', () => {
       const exited = once(first.child, 'exit');
       first.child.kill('SIGTERM');
       await exited;
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('authenticates AMQP and Kafka clients against the users it is given', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
-    try {
+    await withTempDir(async (dataDir) => {
       const { child, addresses } = await startServe(['--data-dir', dataDir, '--amqp-port', '0', '--kafka-port', '0', '--http-port', '0', '--user', 'alice:s3cret', '--kafka-sasl']);
       const connection = await amqp.connect(`amqp://alice:s3cret@127.0.0.1:${addresses.amqp.port}`);
       await connection.close();
@@ -85,38 +75,36 @@ describe('switchyard serve', () => {
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
       assert.equal((await exited)[0], 0);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('runs on memory storage without creating or locking its data directory', async () => {
-    const parent = await mkdtemp(join(tmpdir(), 'switchyard-cli-'));
-    const dataDir = join(parent, 'never-created');
-    const servers: ServeProcess[] = [];
-    try {
-      const server = await startServeProcess(['--storage', 'memory', '--data-dir', dataDir]);
-      servers.push(server);
-      assert.ok(server.lines.some((line) => line.includes('data in memory')), server.lines.join('\n'));
-      const connection = await amqp.connect(`amqp://guest:guest@127.0.0.1:${server.listeners.amqp.port}`);
-      const channel = await connection.createConfirmChannel();
-      const { queue } = await channel.assertQueue('memory-check', { durable: true });
-      channel.sendToQueue(queue, Buffer.from('kept in the heap'), { persistent: true });
-      await channel.waitForConfirms();
-      const message = await channel.get(queue, { noAck: true });
-      assert.ok(message, 'the published message was not delivered');
-      assert.equal(message.content.toString(), 'kept in the heap');
-      await connection.close();
-      // A second memory broker may name the same directory: nothing holds a lock on it.
-      const second = await startServeProcess(['--storage', 'memory', '--data-dir', dataDir]);
-      servers.push(second);
-      assert.equal(await second.stop(), 0);
-      assert.equal(await server.stop(), 0);
-      await assert.rejects(access(dataDir), { code: 'ENOENT' });
-    } finally {
-      await Promise.all(servers.map((running) => running.kill()));
-      await rm(parent, { recursive: true, force: true });
-    }
+    await withTempDir(async (parent) => {
+      const dataDir = join(parent, 'never-created');
+      const servers: ServeProcess[] = [];
+      try {
+        const server = await startServeProcess(['--storage', 'memory', '--data-dir', dataDir]);
+        servers.push(server);
+        assert.ok(server.lines.some((line) => line.includes('data in memory')), server.lines.join('\n'));
+        const connection = await amqp.connect(`amqp://guest:guest@127.0.0.1:${server.listeners.amqp.port}`);
+        const channel = await connection.createConfirmChannel();
+        const { queue } = await channel.assertQueue('memory-check', { durable: true });
+        channel.sendToQueue(queue, Buffer.from('kept in the heap'), { persistent: true });
+        await channel.waitForConfirms();
+        const message = await channel.get(queue, { noAck: true });
+        assert.ok(message, 'the published message was not delivered');
+        assert.equal(message.content.toString(), 'kept in the heap');
+        await connection.close();
+        // A second memory broker may name the same directory: nothing holds a lock on it.
+        const second = await startServeProcess(['--storage', 'memory', '--data-dir', dataDir]);
+        servers.push(second);
+        assert.equal(await second.stop(), 0);
+        assert.equal(await server.stop(), 0);
+        await assert.rejects(access(dataDir), { code: 'ENOENT' });
+      } finally {
+        await Promise.all(servers.map((running) => running.kill()));
+      }
+    });
   });
 
   it('prints help and rejects bad settings with a clear message', () => {

@@ -81,6 +81,17 @@ const produceBody = (topic: string, value: string) => ({
   topicData: [{ name: topic, partitionData: [{ index: 0, records: encodeBatch([{ key: null, value: Buffer.from(value) }]) }] }],
 });
 
+/** Reads five Produce answers: correlation ids from `firstId` on, in order, offsets 0..4, no error. */
+async function assertInOrderAnswers(client: RawKafkaClient, firstId: number): Promise<void> {
+  const answers = [];
+  for (let i = 0; i < 5; i++) {
+    const { correlationId, body } = await client.next();
+    const partition = (body.responses as ProduceAnswer)[0].partitionResponses[0];
+    answers.push([correlationId, partition.errorCode, partition.baseOffset]);
+  }
+  assert.deepEqual(answers, [0, 1, 2, 3, 4].map((i) => [firstId + i, 0, BigInt(i)]));
+}
+
 async function until(what: string, check: () => boolean): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!check()) {
@@ -101,13 +112,7 @@ test('pipelined produce requests are all appended before the first is acknowledg
   client.write(...requests);
   await until('every request to be appended while none is acknowledged', () => store.appends - before === 5);
   store.release();
-  const answers = [];
-  for (let i = 0; i < 5; i++) {
-    const { correlationId, body } = await client.next();
-    const partition = (body.responses as ProduceAnswer)[0].partitionResponses[0];
-    answers.push([correlationId, partition.errorCode, partition.baseOffset]);
-  }
-  assert.deepEqual(answers, [0, 1, 2, 3, 4].map((i) => [10 + i, 0, BigInt(i)]));
+  await assertInOrderAnswers(client, 10);
   const stored = await streams.fetch(topic, 0, 0, 1 << 20, 0);
   for (let i = 0; i < 5; i++) assert.ok(stored.records.includes(Buffer.from(`m${i}`)));
   client.close();
@@ -139,12 +144,6 @@ test('pipelined produce requests to a topic they auto-create take offsets in arr
   const requests = [];
   for (let i = 0; i < 5; i++) requests.push(await client.encode('Produce', 7, 20 + i, produceBody('auto-created-in-order', `m${i}`)));
   client.write(...requests);
-  const answers = [];
-  for (let i = 0; i < 5; i++) {
-    const { correlationId, body } = await client.next();
-    const partition = (body.responses as ProduceAnswer)[0].partitionResponses[0];
-    answers.push([correlationId, partition.errorCode, partition.baseOffset]);
-  }
-  assert.deepEqual(answers, [0, 1, 2, 3, 4].map((i) => [20 + i, 0, BigInt(i)]));
+  await assertInOrderAnswers(client, 20);
   client.close();
 });

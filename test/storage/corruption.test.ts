@@ -7,7 +7,8 @@ import { FileLogStore } from '../../src/storage/file/file-log-store.js';
 import { CLEAN_SHUTDOWN_FILE, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX } from '../../src/storage/file/names.js';
 import { splitBatches } from '../../src/storage/record-batch.js';
 import { StorageError } from '../../src/storage/types.js';
-import { filesWithSuffix, logDir, withTempDir } from './file-test-kit.js';
+import { withTempDir } from '../support/temp-dir.js';
+import { filesWithSuffix, logDir } from './file-test-kit.js';
 import { makeBatch, readAllValues } from './log-contract.js';
 
 /** Runs `body` while collecting what is written to console[method]. */

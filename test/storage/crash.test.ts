@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { FileLogStore } from '../../src/storage/file/file-log-store.js';
 import { decodeRecords, encodeBatch, splitBatches, verifyBatchCrc } from '../../src/storage/record-batch.js';
 import type { PartitionLog } from '../../src/storage/types.js';
-import { withTempDir } from './file-test-kit.js';
+import { withTempDir } from '../support/temp-dir.js';
 import { CRASH_LOG, CRASH_LOG_CONFIG, crashRecordValue } from './crash-kit.js';
 
 const CYCLES = Number(process.env.SWITCHYARD_CRASH_CYCLES ?? 50);

@@ -7,7 +7,8 @@ import type { FilePartitionLog } from '../../src/storage/file/file-partition-log
 import { CLEAN_SHUTDOWN_FILE, INDEX_SUFFIX, LOG_SUFFIX } from '../../src/storage/file/names.js';
 import { batchLastOffset, encodeBatch, readBatchHeader, splitBatches, verifyBatchCrc } from '../../src/storage/record-batch.js';
 import type { PartitionLog } from '../../src/storage/types.js';
-import { filesWithSuffix, logDir, withFileStore, withTempDir } from './file-test-kit.js';
+import { withTempDir } from '../support/temp-dir.js';
+import { filesWithSuffix, logDir, withFileStore } from './file-test-kit.js';
 import { makeBatch, readAllValues } from './log-contract.js';
 
 /** A batch shape: record count, value size and timestamp. */

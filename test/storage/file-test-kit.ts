@@ -1,22 +1,12 @@
 /**
- * Helpers shared by the file-engine tests: temp data directories, batches with recognisable
+ * Helpers shared by the file-engine tests: stores in temp data directories, batches with recognisable
  * values, and reading a log back into an offset -> value map.
  */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FileLogStore, type FileLogStoreOptions } from '../../src/storage/file/file-log-store.js';
 import { encodeLogName } from '../../src/storage/file/names.js';
-
-/** Runs `body` with a fresh temp directory, removed afterwards. */
-export async function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'switchyard-storage-'));
-  try {
-    return await body(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+import { withTempDir } from '../support/temp-dir.js';
 
 /** Runs `body` with a FileLogStore in a fresh temp directory, closed and removed afterwards. */
 export async function withFileStore<T>(body: (store: FileLogStore, dataDir: string) => Promise<T>, options?: FileLogStoreOptions): Promise<T> {

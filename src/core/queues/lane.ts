@@ -293,9 +293,12 @@ export class Lane {
     }
     this.lastAppend = appended.then(
       () => (landing?.failure ? batch.reject(landing.failure.err) : batch.resolve()),
-      (err: unknown) => this.lost(batch, err, landing !== undefined),
+      (err: unknown) => {
+        markLanded(); // a batch that never became readable is processed by its failure
+        this.lost(batch, err, landing !== undefined);
+      },
     );
-    this.lastLanded = Promise.race([landed, this.lastAppend]).then(noop, noop);
+    this.lastLanded = landed;
   };
 
   /**

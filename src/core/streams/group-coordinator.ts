@@ -7,6 +7,7 @@
 import type { ErrorName } from '../errors.js';
 import { errorCodeOf, kafkaCode, NONE } from './error-codes.js';
 import { readSubscriptionTopics } from './consumer-protocol.js';
+import { joinError } from './group-answers.js';
 import { Group, type GroupSettings, type StoreGroup } from './group.js';
 import type {
   CommittedOffset,
@@ -81,16 +82,7 @@ export class GroupCoordinator {
 
   /** JoinGroup: resolves when the rebalance the member takes part in completes. */
   async joinGroup(req: JoinGroupRequest): Promise<JoinGroupResult> {
-    const invalid = (name: ErrorName): JoinGroupResult => ({
-      errorCode: kafkaCode(name),
-      generationId: -1,
-      protocolType: null,
-      protocolName: null,
-      leader: '',
-      skipAssignment: false,
-      memberId: req.memberId,
-      members: [],
-    });
+    const invalid = (name: ErrorName): JoinGroupResult => joinError(name, req.memberId);
     if (req.groupId === '') return invalid('INVALID_GROUP_ID');
     if (req.sessionTimeoutMs < this.ctx.minSessionTimeoutMs || req.sessionTimeoutMs > this.ctx.maxSessionTimeoutMs) {
       return invalid('INVALID_SESSION_TIMEOUT');
