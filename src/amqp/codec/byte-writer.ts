@@ -1,33 +1,69 @@
 const TWO_POW_32 = 4294967296;
 const INITIAL_SIZE = 16 * 1024;
+/** `take()` goes on writing into the same buffer while at least this much room is left in it. */
+const MIN_ROOM = 2 * 1024;
+
+/** The smallest power of two, at least INITIAL_SIZE, that holds `n` bytes. */
+function capacityFor(n: number): number {
+  let size = INITIAL_SIZE;
+  while (size < n) size *= 2;
+  return size;
+}
 
 /**
  * A growable output buffer with the AMQP primitive encodings. `take()` hands out what was written
- * and starts a fresh buffer, so handed-out bytes are never overwritten.
+ * since the last take; later writes go past it, into a new buffer once this one is nearly full, so
+ * handed-out bytes are never overwritten and a small take never costs a large allocation.
  */
 export class ByteWriter {
   buf: Buffer;
   pos = 0;
+  /** Where the bytes not yet taken begin. */
+  private start = 0;
 
   constructor(initialSize = INITIAL_SIZE) {
     this.buf = Buffer.allocUnsafe(initialSize);
   }
 
-  /** Makes room for `n` more bytes. */
+  /** Bytes written and not yet taken. */
+  get pending(): number {
+    return this.pos - this.start;
+  }
+
+  /**
+   * Makes room for `n` more bytes in the middle of an encoding: positions already handed out (`pos`,
+   * `reserve`) stay valid, so the untaken bytes keep their offsets in the larger buffer.
+   */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.buf.copy(next, 0, 0, this.pos);
+    const next = Buffer.allocUnsafe(capacityFor(this.pos + n));
+    this.buf.copy(next, this.start, this.start, this.pos);
     this.buf = next;
   }
 
-  /** Returns the bytes written so far and resets to a new, empty buffer. */
+  /**
+   * Makes room for `n` more bytes where no position is held (between frames): the untaken bytes move
+   * to the front of a new buffer when this one is too full.
+   */
+  room(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const pending = this.pending;
+    const next = Buffer.allocUnsafe(capacityFor(2 * (pending + n)));
+    this.buf.copy(next, 0, this.start, this.pos);
+    this.buf = next;
+    this.start = 0;
+    this.pos = pending;
+  }
+
+  /** Returns the bytes written since the last take. */
   take(): Buffer {
-    const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(this.buf.length);
-    this.pos = 0;
+    const out = this.buf.subarray(this.start, this.pos);
+    if (this.buf.length - this.pos >= MIN_ROOM) {
+      this.start = this.pos;
+    } else {
+      this.buf = Buffer.allocUnsafe(INITIAL_SIZE);
+      this.start = this.pos = 0;
+    }
     return out;
   }
 

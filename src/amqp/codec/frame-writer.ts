@@ -7,6 +7,9 @@ import type { BasicProperties } from './generated/properties.js';
 /** Body slices at least this long are passed on as they are instead of being copied. */
 const COPY_LIMIT = 16 * 1024;
 
+/** Room made before a method or header frame: most fit, and a larger one grows the buffer as it is written. */
+const FRAME_ROOM = 512;
+
 const HEARTBEAT_FRAME = Buffer.from([FrameType.HEARTBEAT, 0, 0, 0, 0, 0, 0, FRAME_END]);
 
 /**
@@ -28,7 +31,7 @@ export class FrameWriter {
 
   /** Bytes encoded and not yet taken. */
   get pendingBytes(): number {
-    return this.partBytes + this.w.pos;
+    return this.partBytes + this.w.pending;
   }
 
   /** Appends a method frame. */
@@ -52,12 +55,13 @@ export class FrameWriter {
 
   /** Appends a heartbeat frame. */
   heartbeat(): void {
+    this.w.room(HEARTBEAT_FRAME.length);
     this.w.bytes(HEARTBEAT_FRAME);
   }
 
   /** Returns everything appended since the last call, as buffers to write in order. */
   take(): Buffer[] {
-    if (this.w.pos > 0) this.parts.push(this.w.take());
+    if (this.w.pending > 0) this.parts.push(this.w.take());
     const out = this.parts;
     this.parts = [];
     this.partBytes = 0;
@@ -66,6 +70,7 @@ export class FrameWriter {
 
   private body(channel: number, slice: Buffer): void {
     const w = this.w;
+    w.room(slice.length < COPY_LIMIT ? slice.length + FRAME_OVERHEAD : FRAME_OVERHEAD);
     w.octet(FrameType.BODY);
     w.short(channel);
     w.long(slice.length);
@@ -80,6 +85,7 @@ export class FrameWriter {
   }
 
   private startFrame(type: number, channel: number): number {
+    this.w.room(FRAME_ROOM);
     this.w.octet(type);
     this.w.short(channel);
     return this.w.reserve(4);
