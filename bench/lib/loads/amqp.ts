@@ -53,6 +53,8 @@ export interface AmqpFlowOptions {
   keepQueues?: boolean;
   /** Turn Nagle's algorithm off on the client socket (TCP_NODELAY), as latency-sensitive clients do. */
   noDelay?: boolean;
+  /** Leave messages sent in the first this many ms out of the latency figures (a steady run uses `steady.warmupMs`). */
+  warmupMs?: number;
 }
 
 /** Publishes (and by default consumes) `count` messages; time runs from the first publish to the last delivery/confirm. */
@@ -72,7 +74,7 @@ export async function amqpFlow(options: AmqpFlowOptions, signal: AbortSignal): P
       await setup.assertExchange(fanout, 'fanout', { durable: persistent });
       for (const name of names) await setup.bindQueue(name, fanout, '');
     }
-    const latency = new SteadyLatency(options.steady?.warmupMs);
+    const latency = new SteadyLatency(options.steady?.warmupMs ?? options.warmupMs);
     if (consume) await consumeAll(connection, names, persistent, done, (message) => options.latency === 'delivery' && latency.recordPayload(message.content));
     const confirming = confirmWindow > 0 ? (watch(await connection.createConfirmChannel(), done)) : undefined;
     const publisher = confirming ?? watch(await connection.createChannel(), done);
