@@ -30,6 +30,13 @@ export interface ChannelHost {
   sessionClosing(closing: Promise<void>): void;
 }
 
+/** Confirmed publishes `first` to `last`, whose outcome is `result`. */
+interface PendingConfirms {
+  readonly result: Promise<PublishResult>;
+  readonly first: number;
+  last: number;
+}
+
 /** A method with its content, if it carries any. */
 export interface Command {
   method: AmqpMethod;
@@ -52,6 +59,10 @@ export class AmqpChannel {
   private busy = false;
   private confirmFlushScheduled = false;
   private sessionClose: Promise<void> | undefined;
+  /** Consecutive confirmed publishes sharing one result (stored in one batch), while it is pending. */
+  private confirmRun: PendingConfirms | undefined;
+  /** The publish result whose failure this channel already listens for. */
+  private watchedResult: Promise<PublishResult> | undefined;
 
   constructor(
     readonly id: number,
@@ -147,13 +158,22 @@ export class AmqpChannel {
     if (pressure) this.host.pressured(pressure);
     if (this.confirms) {
       const seq = this.confirms.register();
+      const run = this.confirmRun;
+      if (run !== undefined && run.result === result && !args.mandatory) {
+        run.last = seq; // stored in the same batch as the publishes before it: confirmed with them
+        return;
+      }
+      const next: PendingConfirms = { result, first: seq, last: seq };
+      this.confirmRun = args.mandatory ? undefined : next;
       result.then(
-        (r) => this.settleConfirm(seq, r, args, content),
+        (r) => this.settleConfirms(next, r, args, content),
         (error: unknown) => this.fail(error, undefined),
       );
     } else if (args.mandatory) {
       result.then((r) => this.returnIfUnroutable(r, args, content), this.failAsync);
-    } else {
+    } else if (result !== this.watchedResult) {
+      // Messages stored in one batch share their result: one failure handler covers them all.
+      this.watchedResult = result;
       result.catch(this.failAsync);
     }
   }
@@ -178,11 +198,15 @@ export class AmqpChannel {
 
   private readonly failAsync = (error: unknown): void => this.fail(error, undefined);
 
-  /** Records the outcome of a confirmed publish (returning it first if unroutable); confirms go out in batches. */
-  private settleConfirm(seq: number, result: PublishResult, args: BasicPublishArgs, content: Content): void {
+  /**
+   * Records the outcome of a run of confirmed publishes (returning a mandatory one first if unroutable);
+   * confirms go out in batches.
+   */
+  private settleConfirms(run: PendingConfirms, result: PublishResult, args: BasicPublishArgs, content: Content): void {
+    if (this.confirmRun === run) this.confirmRun = undefined;
     if (this.state !== 'open' || !this.confirms) return;
     this.returnIfUnroutable(result, args, content);
-    this.confirms.settle(seq, !result.rejected);
+    this.confirms.settleRange(run.first, run.last, !result.rejected);
     if (this.confirmFlushScheduled) return;
     this.confirmFlushScheduled = true;
     queueMicrotask(this.flushConfirms);

@@ -14,7 +14,8 @@ export class ConfirmTracker {
   private nextSeq = 1;
   /** Lowest sequence number not yet reported. */
   private lowest = 1;
-  private readonly outcomes = new Map<number, boolean>();
+  /** Settled outcomes not yet reported, as runs keyed by their first sequence number. */
+  private readonly settled = new Map<number, { last: number; ack: boolean }>();
 
   /** Assigns the sequence number of a new publish. */
   register(): number {
@@ -23,23 +24,30 @@ export class ConfirmTracker {
 
   /** Records the outcome of publish `seq` (true: ack, false: nack). */
   settle(seq: number, ack: boolean): void {
-    this.outcomes.set(seq, ack);
+    this.settleRange(seq, seq, ack);
+  }
+
+  /** Records one outcome for the publishes `first` to `last` (none of them settled before). */
+  settleRange(first: number, last: number, ack: boolean): void {
+    this.settled.set(first, { last, ack });
   }
 
   /** True when settled outcomes wait to be reported. */
   get hasReportable(): boolean {
-    return this.outcomes.has(this.lowest);
+    return this.settled.has(this.lowest);
   }
 
   /** Takes the runs reportable now (all settled outcomes contiguous from the lowest unreported one). */
   takeRuns(): ConfirmRun[] {
     const runs: ConfirmRun[] = [];
-    while (this.outcomes.has(this.lowest)) {
-      const ack = this.outcomes.get(this.lowest)!;
+    let next = this.settled.get(this.lowest);
+    while (next !== undefined) {
+      const { ack } = next;
       const first = this.lowest;
-      while (this.outcomes.get(this.lowest) === ack) {
-        this.outcomes.delete(this.lowest);
-        this.lowest++;
+      while (next !== undefined && next.ack === ack) {
+        this.settled.delete(this.lowest);
+        this.lowest = next.last + 1;
+        next = this.settled.get(this.lowest);
       }
       runs.push({ ack, deliveryTag: this.lowest - 1, multiple: this.lowest - 1 > first });
     }

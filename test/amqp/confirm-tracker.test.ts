@@ -40,3 +40,32 @@ test('every publish is confirmed exactly once whatever the settle order', () => 
     }),
   );
 });
+
+test('runs of publishes settled together are confirmed exactly once, in order, whatever the settle order', () => {
+  const ranges = fc
+    .array(fc.record({ length: fc.integer({ min: 1, max: 5 }), ack: fc.boolean() }), { minLength: 1, maxLength: 20 })
+    .chain((runs) => fc.tuple(fc.constant(runs), fc.shuffledSubarray(runs.map((_, i) => i), { minLength: runs.length })));
+  fc.assert(
+    fc.property(ranges, ([runs, order]) => {
+      const t = new ConfirmTracker();
+      const expected: boolean[] = [];
+      const firsts: number[] = [];
+      for (const run of runs) {
+        firsts.push(expected.length + 1);
+        for (let i = 0; i < run.length; i++) expected.push(run.ack), t.register();
+      }
+      const confirmed: boolean[] = [];
+      let last = 0;
+      for (const i of order) {
+        t.settleRange(firsts[i]!, firsts[i]! + runs[i]!.length - 1, runs[i]!.ack);
+        for (const report of t.takeRuns()) {
+          assert.ok(report.deliveryTag > last, 'reports move forward');
+          assert.equal(report.multiple, report.deliveryTag > last + 1);
+          for (let s = last + 1; s <= report.deliveryTag; s++) confirmed[s - 1] = report.ack;
+          last = report.deliveryTag;
+        }
+      }
+      assert.deepEqual(confirmed, expected);
+    }),
+  );
+});

@@ -280,10 +280,13 @@ export class Lane {
     const landed = new Promise<void>((resolve) => (markLanded = resolve));
     let appended: Promise<unknown>;
     try {
+      const encoded = encodeBatch(batch.records);
+      batch.records.length = 0; // encoded: the records need not live until the batch is durable
       appended = this.log.publish(
-        encodeBatch(batch.records),
+        encoded,
         (result) => {
           landing = { failure: this.landed(batch, result.baseOffset) };
+          batch.contents.length = 0; // processed: the queue holds what it needs of each message
           markLanded();
         },
         batch.deferSync,

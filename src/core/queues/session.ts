@@ -57,6 +57,10 @@ export class QueueSession implements Session, ConsumerHost {
   private lastQueue: string | undefined;
   private tx: Transaction | undefined;
   private pressure: QueueFlow | undefined;
+  /** The last publish's storage promise and outcome, and the result promise made from them (shared by the messages of one batch). */
+  private lastStored: Promise<unknown> | undefined;
+  private lastOutcome = 0;
+  private lastResult: Promise<PublishResult> = SETTLED_RESULT[0];
 
   constructor(
     private readonly host: Vhost,
@@ -162,7 +166,13 @@ export class QueueSession implements Session, ConsumerHost {
     const r = this.host.publish(ex, keys, { exchange, routingKey, properties: props, body }, { deferSync });
     if (r.pressure) this.pressure = r.pressure;
     const outcome = (r.routed > 0 ? 1 : 0) + (r.rejected ? 2 : 0);
-    return r.stored ? r.stored.then(RESULT_OF[outcome]) : SETTLED_RESULT[outcome];
+    if (!r.stored) return SETTLED_RESULT[outcome];
+    if (r.stored !== this.lastStored || outcome !== this.lastOutcome) {
+      this.lastStored = r.stored;
+      this.lastOutcome = outcome;
+      this.lastResult = r.stored.then(RESULT_OF[outcome]);
+    }
+    return this.lastResult;
   }
 
   takePressure(): QueueFlow | undefined {
