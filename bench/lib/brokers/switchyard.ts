@@ -11,11 +11,12 @@ import type { BrokerHandle, SwitchyardKind } from './types.js';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
 /**
- * The broker runs compiled, as users run it (`npm start`), not through a TypeScript loader. It is pinned
- * to one core, so V8 collects garbage on the main thread (README: "Running on one core"); its parallel GC
- * helpers would otherwise compete with it for that core.
+ * The broker runs compiled, as users run it (`npm start`), not through a TypeScript loader, with the
+ * young generation `npm start` gives it (README: "Tail latency"). It is pinned to one core, so V8 collects
+ * garbage on the main thread (README: "Running on one core"); its parallel GC helpers would otherwise
+ * compete with it for that core.
  */
-const SERVE = ['--single-threaded-gc', 'dist/src/cli/run.js', 'serve'];
+const SERVE = ['--single-threaded-gc', '--max-semi-space-size=4', 'dist/src/cli/run.js', 'serve'];
 
 let built = false;
 let memoryStorage: boolean | undefined;

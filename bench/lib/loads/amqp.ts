@@ -160,7 +160,7 @@ export async function amqpDrain(url: string, queue: string, count: number, size:
  * publish to confirm.
  */
 export async function amqpManyQueues(url: string, queues: number, perQueue: number, size: number, signal: AbortSignal): Promise<Measured> {
-  const connection = await open(url, signal);
+  const connection = await open(url, signal, true);
   try {
     const base = uniqueName('bench-many');
     const names = Array.from({ length: queues }, (_, i) => `${base}-${i}`);
