@@ -2,7 +2,7 @@ import type { Delivery, MessageProperties, PublishResult, QueueFlow, Session } f
 import { AmqpProtocolError, ReplyCode } from './codec/errors.js';
 import { FrameType, type Frame } from './codec/frame-reader.js';
 import { ByteReader } from './codec/byte-reader.js';
-import { MethodId, readMethod, type AmqpMethod, type BasicPublishArgs } from './codec/generated/methods.js';
+import { MethodId, readMethod, type AmqpMethod, type BasicDeliverArgs, type BasicPublishArgs } from './codec/generated/methods.js';
 import { closeReasonOf, replyText, type CloseReason } from './close-reason.js';
 import { ConfirmTracker } from './confirm-tracker.js';
 import { ContentAssembler, type Content } from './content-assembler.js';
@@ -133,11 +133,18 @@ export class AmqpChannel {
   /** Pushes a consumer delivery as basic.deliver (dropped once the channel is closing). */
   readonly deliver = (d: Delivery): void => {
     if (this.state !== 'open') return;
-    this.sendContent(
-      { id: MethodId.BasicDeliver, args: { consumerTag: d.consumerTag!, deliveryTag: d.deliveryTag, redelivered: d.redelivered, exchange: d.exchange, routingKey: d.routingKey } },
-      d.properties,
-      d.body,
-    );
+    // Encoded before sendContent returns, so one method object serves every delivery.
+    const args = this.deliverMethod.args;
+    args.consumerTag = d.consumerTag!;
+    args.deliveryTag = d.deliveryTag;
+    args.redelivered = d.redelivered;
+    args.exchange = d.exchange;
+    args.routingKey = d.routingKey;
+    this.sendContent(this.deliverMethod, d.properties, d.body);
+  };
+  private readonly deliverMethod: { id: typeof MethodId.BasicDeliver; args: BasicDeliverArgs } = {
+    id: MethodId.BasicDeliver,
+    args: { consumerTag: '', deliveryTag: 0, redelivered: false, exchange: '', routingKey: '' },
   };
 
   /** Tells the client the broker cancelled its consumer (when it supports consumer_cancel_notify). */

@@ -12,6 +12,12 @@ export interface Content {
   body: Buffer;
 }
 
+/** One step of assembly: the size a header declared, the content once complete. */
+export interface AssemblyStep {
+  declaredSize: number | undefined;
+  content: Content | undefined;
+}
+
 /**
  * Collects the header and body frames that follow a content-carrying method (method, header, body...)
  * and checks their order and sizes. Out-of-order frames are 505 UNEXPECTED_FRAME, a body longer than
@@ -21,8 +27,10 @@ export class ContentAssembler {
   private properties: BasicProperties | undefined;
   private bodySize = 0;
   private received = 0;
-  private fragments: Buffer[] = [];
+  private readonly fragments: Buffer[] = [];
   private waiting = false;
+  /** What `add` returns, reused from call to call. */
+  private readonly step: AssemblyStep = { declaredSize: undefined, content: undefined };
 
   /** True between a content-carrying method and the end of its body. */
   get active(): boolean {
@@ -34,14 +42,18 @@ export class ContentAssembler {
     this.waiting = true;
     this.properties = undefined;
     this.received = 0;
-    this.fragments = [];
+    this.fragments.length = 0;
   }
 
   /**
    * Takes a header or body frame. Returns the bodySize declared when the header arrives (so the caller
-   * can apply size limits), and the complete content once the last body byte is in.
+   * can apply size limits), and the complete content once the last body byte is in. The returned object
+   * is reused by the next call: read it at once.
    */
-  add(frame: Frame): { declaredSize?: number; content?: Content } {
+  add(frame: Frame): Readonly<AssemblyStep> {
+    const step = this.step;
+    step.declaredSize = undefined;
+    step.content = undefined;
     if (this.properties === undefined) {
       if (frame.type !== FrameType.HEADER) {
         throw new AmqpProtocolError(ReplyCode.UNEXPECTED_FRAME, 'expected content header for class 60, got non content header frame instead');
@@ -49,7 +61,9 @@ export class ContentAssembler {
       const header = readContentHeader(frame.payload);
       this.properties = header.properties;
       this.bodySize = header.bodySize;
-      return { declaredSize: header.bodySize, content: header.bodySize === 0 ? this.finish() : undefined };
+      step.declaredSize = header.bodySize;
+      if (header.bodySize === 0) step.content = this.finish();
+      return step;
     }
     if (frame.type !== FrameType.BODY) {
       throw new AmqpProtocolError(ReplyCode.UNEXPECTED_FRAME, 'expected content body, got non content body frame instead');
@@ -59,7 +73,8 @@ export class ContentAssembler {
       throw new AmqpProtocolError(ReplyCode.FRAME_ERROR, `content body of ${this.received} bytes exceeds the declared ${this.bodySize} bytes`);
     }
     this.fragments.push(frame.payload);
-    return this.received === this.bodySize ? { content: this.finish() } : {};
+    if (this.received === this.bodySize) step.content = this.finish();
+    return step;
   }
 
   private finish(): Content {
@@ -71,7 +86,7 @@ export class ContentAssembler {
     const content = { properties: this.properties!, body };
     this.waiting = false;
     this.properties = undefined;
-    this.fragments = [];
+    fragments.length = 0;
     return content;
   }
 }

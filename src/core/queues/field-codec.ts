@@ -118,7 +118,8 @@ function writeTable(w: Writer, table: FieldTable, depth: number): void {
   const countAt = w.pos;
   w.u32(0);
   let count = 0;
-  for (const k of Object.keys(table)) {
+  // for-in rather than Object.keys: no array per table (field tables are plain objects, nothing inherited).
+  for (const k in table) {
     const v = table[k];
     if (v === undefined) continue;
     count++;
@@ -128,11 +129,20 @@ function writeTable(w: Writer, table: FieldTable, depth: number): void {
   w.buf.writeUInt32BE(count, countAt);
 }
 
+/** Encoding space shared by every encode (encoding is synchronous); the result is copied out of it. */
+let scratch = new Writer();
+/** A scratch space grown past this by one large value is let go after it. */
+const SCRATCH_KEPT_BYTES = 64 * 1024;
+
 /** Encodes one field value (a table, typically) to bytes. */
 export function encodeFieldValue(value: FieldValue): Buffer {
-  const w = new Writer();
+  const w = scratch;
+  w.pos = 0;
   writeValue(w, value, 0);
-  return w.buf.subarray(0, w.pos);
+  const out = Buffer.allocUnsafe(w.pos);
+  w.buf.copy(out, 0, 0, w.pos);
+  if (w.buf.length > SCRATCH_KEPT_BYTES) scratch = new Writer();
+  return out;
 }
 
 function damaged(message: string): BrokerError {
