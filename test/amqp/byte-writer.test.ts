@@ -32,3 +32,11 @@ test('positions taken before the buffer grows stay valid for back-patching', () 
   assert.equal(out.readUInt32BE(0), 10_000);
   assert.ok(out.subarray(4).every((b) => b === 3));
 });
+
+test('a buffer grown by a burst is let go at the next take', () => {
+  const w = new ByteWriter();
+  w.room(300_000);
+  w.bytes(Buffer.alloc(300_000));
+  w.take();
+  assert.ok(w.buf.length <= 64 * 1024, `kept ${w.buf.length} bytes`);
+});

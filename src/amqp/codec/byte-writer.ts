@@ -1,7 +1,9 @@
 const TWO_POW_32 = 4294967296;
 const INITIAL_SIZE = 16 * 1024;
-/** `take()` goes on writing into the same buffer while at least this much room is left in it. */
+/** `take()` goes on writing into the same buffer while at least this much room is left in it... */
 const MIN_ROOM = 2 * 1024;
+/** ...and while it is no larger than this (a buffer grown by a burst is let go after it). */
+const MAX_KEPT = 64 * 1024;
 
 /** The smallest power of two, at least INITIAL_SIZE, that holds `n` bytes. */
 function capacityFor(n: number): number {
@@ -58,7 +60,7 @@ export class ByteWriter {
   /** Returns the bytes written since the last take. */
   take(): Buffer {
     const out = this.buf.subarray(this.start, this.pos);
-    if (this.buf.length - this.pos >= MIN_ROOM) {
+    if (this.buf.length <= MAX_KEPT && this.buf.length - this.pos >= MIN_ROOM) {
       this.start = this.pos;
     } else {
       this.buf = Buffer.allocUnsafe(INITIAL_SIZE);

@@ -118,8 +118,9 @@ function writeTable(w: Writer, table: FieldTable, depth: number): void {
   const countAt = w.pos;
   w.u32(0);
   let count = 0;
-  // for-in rather than Object.keys: no array per table (field tables are plain objects, nothing inherited).
+  // for-in rather than Object.keys: no array per table; inherited keys are not the table's.
   for (const k in table) {
+    if (!Object.hasOwn(table, k)) continue;
     const v = table[k];
     if (v === undefined) continue;
     count++;
@@ -280,7 +281,10 @@ export function decodeFieldTable(buf: Buffer): FieldTable {
 /** A canonical string for a table (keys sorted), for identity comparisons such as binding arguments. */
 export function canonicalKey(table: FieldTable | undefined): string {
   if (!table) return '';
-  const sorted: FieldTable = {};
-  for (const k of Object.keys(table).sort()) sorted[k] = table[k];
-  return Object.keys(sorted).length === 0 ? '' : encodeFieldValue(sorted).toString('latin1');
+  const keys = Object.keys(table).sort();
+  if (keys.length === 0) return '';
+  // No prototype: a '__proto__' key stays an ordinary key instead of replacing the prototype.
+  const sorted: FieldTable = Object.create(null);
+  for (const k of keys) sorted[k] = table[k];
+  return encodeFieldValue(sorted).toString('latin1');
 }

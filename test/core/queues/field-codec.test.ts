@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BrokerError } from '../../../src/core/errors.js';
-import { decodeFieldValue, encodeFieldValue } from '../../../src/core/queues/field-codec.js';
-import { FieldDecimal, FieldTypedNumber, type FieldValue } from '../../../src/core/queues/field-values.js';
+import { canonicalKey, decodeFieldTable, decodeFieldValue, encodeFieldValue } from '../../../src/core/queues/field-codec.js';
+import { FieldDecimal, FieldTypedNumber, type FieldTable, type FieldValue } from '../../../src/core/queues/field-values.js';
 
 const leaf: fc.Arbitrary<FieldValue> = fc.oneof(
   fc.boolean(),
@@ -47,4 +47,14 @@ describe('field codec', () => {
       { numRuns: 300 },
     );
   });
+});
+
+it("a '__proto__' key is an ordinary key of a table: it neither vanishes nor lends its contents to the table", () => {
+  const withProtoKey: FieldTable = { a: 1 };
+  Object.defineProperty(withProtoKey, '__proto__', { value: { x: 1 }, enumerable: true, configurable: true, writable: true });
+  assert.notEqual(canonicalKey(withProtoKey), canonicalKey({ a: 1, x: 1 }));
+  assert.notEqual(canonicalKey(withProtoKey), canonicalKey({ a: 1 }));
+  const inherits = Object.create({ inherited: 1 }) as FieldTable;
+  inherits.own = 2;
+  assert.deepEqual(decodeFieldTable(encodeFieldValue(inherits)), { own: 2 });
 });
