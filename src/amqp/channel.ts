@@ -213,7 +213,7 @@ export class AmqpChannel {
     if (this.confirmRun === run) this.confirmRun = undefined;
     if (this.state !== 'open' || !this.confirms) return;
     this.returnIfUnroutable(result, args, content);
-    this.confirms.settleRange(run.first, run.last, !result.rejected);
+    this.confirms.settle(run.first, run.last, !result.rejected);
     if (this.confirmFlushScheduled) return;
     this.confirmFlushScheduled = true;
     queueMicrotask(this.flushConfirms);

@@ -22,13 +22,8 @@ export class ConfirmTracker {
     return this.nextSeq++;
   }
 
-  /** Records the outcome of publish `seq` (true: ack, false: nack). */
-  settle(seq: number, ack: boolean): void {
-    this.settleRange(seq, seq, ack);
-  }
-
-  /** Records one outcome for the publishes `first` to `last` (none of them settled before). */
-  settleRange(first: number, last: number, ack: boolean): void {
+  /** Records one outcome (true: ack, false: nack) for the publishes `first` to `last` (none of them settled before). */
+  settle(first: number, last: number, ack: boolean): void {
     this.settled.set(first, { last, ack });
   }
 

@@ -125,7 +125,7 @@ export class QueueLog {
     const stale = state.clampTo(log.startOffset, log.highWatermark);
     const queue = new QueueLog(store, log, new OnDemandLog(openSettlements, settlementLog), state, tuning);
     // Settlements of messages the log no longer holds would settle the new messages that reuse their offsets.
-    if (stale) await queue.journal.rewrite();
+    if (stale) await queue.journal.compact();
     return queue;
   }
 

@@ -6,17 +6,17 @@ import { ConfirmTracker } from '../../src/amqp/confirm-tracker.js';
 test('out-of-order outcomes are reported in order, contiguous ones collapsed with multiple', () => {
   const t = new ConfirmTracker();
   for (let i = 0; i < 6; i++) t.register();
-  t.settle(2, true);
-  t.settle(3, true);
+  t.settle(2, 2, true);
+  t.settle(3, 3, true);
   assert.deepEqual(t.takeRuns(), []);
-  t.settle(1, true);
-  t.settle(4, false);
-  t.settle(6, true);
+  t.settle(1, 1, true);
+  t.settle(4, 4, false);
+  t.settle(6, 6, true);
   assert.deepEqual(t.takeRuns(), [
     { ack: true, deliveryTag: 3, multiple: true },
     { ack: false, deliveryTag: 4, multiple: false },
   ]);
-  t.settle(5, true);
+  t.settle(5, 5, true);
   assert.deepEqual(t.takeRuns(), [{ ack: true, deliveryTag: 6, multiple: true }]);
 });
 
@@ -28,7 +28,7 @@ test('every publish is confirmed exactly once whatever the settle order', () => 
       const confirmed: boolean[] = [];
       let last = 0;
       for (const seq of order) {
-        t.settle(seq, acks[seq - 1]!);
+        t.settle(seq, seq, acks[seq - 1]!);
         for (const run of t.takeRuns()) {
           const from = run.multiple ? last + 1 : run.deliveryTag;
           assert.equal(from, last + 1, 'runs are contiguous');
@@ -57,7 +57,7 @@ test('runs of publishes settled together are confirmed exactly once, in order, w
       const confirmed: boolean[] = [];
       let last = 0;
       for (const i of order) {
-        t.settleRange(firsts[i]!, firsts[i]! + runs[i]!.length - 1, runs[i]!.ack);
+        t.settle(firsts[i]!, firsts[i]! + runs[i]!.length - 1, runs[i]!.ack);
         for (const report of t.takeRuns()) {
           assert.ok(report.deliveryTag > last, 'reports move forward');
           assert.equal(report.multiple, report.deliveryTag > last + 1);

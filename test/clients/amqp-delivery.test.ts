@@ -61,6 +61,31 @@ describe('amqplib: confirms, returns, acknowledgements', () => {
     await ch.close();
   });
 
+  it('a burst mixing stored, refused, unroutable and mandatory publishes gets each its own confirm, in order', async () => {
+    // Publishes stored in one batch are confirmed together; refused and unroutable ones share settled
+    // outcomes. Interleaving them checks every publish still gets exactly its own ack or nack.
+    const ch: ConfirmChannel = await conn.createConfirmChannel();
+    await ch.assertQueue(unique('burst-plain'), { durable: true });
+    await ch.assertQueue(unique('burst-limited'), { durable: true, arguments: { 'x-max-length': 3, 'x-overflow': 'reject-publish' } });
+    let returned = 0;
+    ch.on('return', () => returned++);
+    const kinds = ['plain', 'limited', 'unroutable', 'mandatory-unroutable', 'limited', 'plain'] as const;
+    const expected: boolean[] = [];
+    const outcomes: Promise<boolean>[] = [];
+    let limitedSent = 0;
+    for (let i = 0; i < 60; i++) {
+      const kind = kinds[i % kinds.length]!;
+      const queue = kind === 'plain' ? unique('burst-plain') : kind === 'limited' ? unique('burst-limited') : unique('burst-nowhere');
+      expected.push(kind !== 'limited' || limitedSent++ < 3);
+      outcomes.push(new Promise((resolve) => ch.publish('', queue, Buffer.from(String(i)), { persistent: true, mandatory: kind === 'mandatory-unroutable' }, (err) => resolve(!err))));
+    }
+    assert.deepEqual(await Promise.all(outcomes), expected);
+    assert.equal(returned, 10);
+    assert.equal((await ch.checkQueue(unique('burst-plain'))).messageCount, 20);
+    assert.equal((await ch.checkQueue(unique('burst-limited'))).messageCount, 3);
+    await ch.close();
+  });
+
   it('a mandatory unroutable message comes back as basic.return (312 NO_ROUTE) and is still confirmed', async () => {
     const ch = await conn.createConfirmChannel();
     const returned = new Promise<Message>((resolve) => ch.on('return', resolve));

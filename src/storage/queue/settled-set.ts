@@ -12,12 +12,12 @@ export class SettledSet {
   private ends: number[] = [];
   private countAbove = 0;
 
-  /** Every offset below this is settled. */
   /** The end of the highest settled range (the low watermark if nothing above it is settled). */
   get end(): number {
     return this.ends.length > 0 ? this.ends[this.ends.length - 1] : this.low;
   }
 
+  /** Every offset below this is settled. */
   get lowWatermark(): number {
     return this.low;
   }

@@ -188,13 +188,8 @@ export class SettlementJournal {
     this.draining = false;
   }
 
-  /** Writes a snapshot of the state now and drops every earlier record (before any other write). */
-  rewrite(): Promise<void> {
-    return this.compact();
-  }
-
-  /** Appends a snapshot of the whole state and deletes the settlement log before it. */
-  private async compact(): Promise<void> {
+  /** Appends a snapshot of the whole state and deletes the settlement log before it (also used at open, before any other write). */
+  async compact(): Promise<void> {
     const batch = settlementBatch([this.snapshot()]);
     await this.messagesDurable();
     const log = await this.log.get();
