@@ -91,7 +91,7 @@ async function main(only: string[] | undefined): Promise<void> {
     try {
       const result = await runScenario(scenario, pool, {
         quick,
-        onRow: (row) => console.log(`   ${row.broker} [${row.variant}] ${row.error ? `failed: ${row.error.split('\n')[0]}` : `${Math.round(row.msgsPerSec)} msgs/s`}`),
+        onRow: (row) => console.log(`   ${row.broker} [${row.variant}, ${row.client}] ${row.error ? `failed: ${row.error.split('\n')[0]}` : `${Math.round(row.msgsPerSec)} msgs/s`}`),
       });
       console.log(`\n${formatScenario(result)}`);
       console.log(`results: ${writeResult(RESULTS_DIR, result)}`);

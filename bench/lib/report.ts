@@ -45,16 +45,20 @@ function ratio(a: number | null, b: number | null): string {
 
 /**
  * One line per (subject row, reference row) pair of the same variant: throughput, p99 latency and CPU
- * seconds per message of the broker under test divided by the reference's.
+ * seconds per message of the broker under test divided by the reference's. Where a variant measures the
+ * broker under test with several clients, each line names its client.
  */
 export function ratioLines(result: ScenarioResult): string[] {
   const ok = result.rows.filter((row) => !row.error);
   const lines: string[] = [];
-  for (const subject of ok.filter(isSubject)) {
+  const subjects = ok.filter(isSubject);
+  for (const subject of subjects) {
+    const clients = subjects.filter((row) => row.broker === subject.broker && row.variant === subject.variant).length;
+    const name = clients > 1 ? `${subject.broker} (${subject.client})` : subject.broker;
     for (const reference of ok.filter((row) => row.variant === subject.variant && !isSubject(row))) {
       const cpuPerMessage = (row: Row) => (row.cpuSeconds === null || row.messages === 0 ? null : row.cpuSeconds / row.messages);
       lines.push(
-        `ratio ${subject.broker} / ${reference.broker} [${subject.variant}]: ` +
+        `ratio ${name} / ${reference.broker} [${subject.variant}]: ` +
           `msgs/s ${ratio(subject.msgsPerSec, reference.msgsPerSec)}, p99 ${ratio(subject.p99Ms, reference.p99Ms)}, ` +
           `CPU/msg ${ratio(cpuPerMessage(subject), cpuPerMessage(reference))}`,
       );

@@ -1,6 +1,7 @@
 import { amqpFlow } from '../lib/loads/amqp.js';
 import { kafkaFixedRate } from '../lib/loads/kafka.js';
 import { natsFixedRate } from '../lib/loads/nats.js';
+import { rdkafkaFixedRate } from '../lib/loads/rdkafka.js';
 import type { Scenario } from '../lib/scenario.js';
 import { amqpTargets, kafkaTargets, natsTarget, socketCeiling } from '../lib/targets.js';
 
@@ -16,7 +17,7 @@ const CONFIRM_WINDOW = 1000;
 export const latencyScenario: Scenario = {
   name: 'latency',
   title: `End-to-end latency at ${RATE / 1000}k msgs/s, ${SIZE} B`,
-  measures: `Publish at a steady ${RATE} msgs/s (the publish time stamped in the payload) while a consumer reads; latency is stamp to arrival at the consumer. AMQP: persistent messages to a durable queue, no confirms, manual-ack consumer. AMQP confirms: the same through a confirm channel, latency publish to confirm (after the fsync), the consumer alongside. Kafka: kafkajs acks=all, one request per millisecond, kafkajs consumer group. Every client runs with TCP_NODELAY (nats.js always does; amqplib and kafkajs are told to). Messages sent in the first ${WARMUP_MS.quick / 1000} s (quick) or ${WARMUP_MS.full / 1000} s (full) are warm-up, left out of the latency figures.`,
+  measures: `Publish at a steady ${RATE} msgs/s (the publish time stamped in the payload) while a consumer reads; latency is stamp to arrival at the consumer. AMQP: persistent messages to a durable queue, no confirms, manual-ack consumer. AMQP confirms: the same through a confirm channel, latency publish to confirm (after the fsync), the consumer alongside. Kafka, kafkajs: acks=all, one request per millisecond, kafkajs consumer group (which commits offsets after every batch, before its next fetch), producer and consumer in the load-generator process. Kafka, confluent-kafka (librdkafka for Python): acks=all, linger.ms=0, bursts of 10 each millisecond, a consumer-group consumer (auto-commit every 5 s, its default), producer and consumer each in a process of its own. Every client runs with TCP_NODELAY (nats.js always does; amqplib, kafkajs and librdkafka are told to). Messages sent in the first ${WARMUP_MS.quick / 1000} s (quick) or ${WARMUP_MS.full / 1000} s (full) are warm-up, left out of the latency figures.`,
   targets(quick) {
     const count = RATE * (quick ? SECONDS.quick : SECONDS.full);
     const steady = { perSec: RATE, warmupMs: quick ? WARMUP_MS.quick : WARMUP_MS.full };
@@ -29,6 +30,7 @@ export const latencyScenario: Scenario = {
         amqpFlow({ url, queueType, queues: 1, size: SIZE, count, persistent: true, confirmWindow: CONFIRM_WINDOW, latency: 'confirm', steady, noDelay: true }, signal),
       ),
       ...kafkaTargets('kafka', ['switchyard'], 'kafkajs', (brokers, signal) => kafkaFixedRate(brokers, steady, count, SIZE, signal)),
+      ...kafkaTargets('kafka', ['switchyard'], 'confluent-kafka', (brokers, signal) => rdkafkaFixedRate(brokers, steady, count, SIZE, signal)),
       natsTarget('kafka', (url, signal) => natsFixedRate(url, steady, count, SIZE, signal)),
       socketCeiling('kafka', SIZE, count, 1 << 20, steady),
     ];

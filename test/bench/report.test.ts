@@ -55,6 +55,20 @@ describe('bench report', () => {
     assert.deepEqual(lines, ['ratio switchyard / rabbitmq-classic [a]: msgs/s 2.00x, p99 0.50x, CPU/msg 0.13x']);
   });
 
+  it('names the client in ratios where a variant measures the broker under test with several clients', () => {
+    const lines = ratioLines(
+      result([
+        row('switchyard', 'k', 1000, 8, { client: 'kafkajs' }),
+        row('switchyard', 'k', 1000, 2, { client: 'confluent-kafka' }),
+        row('nats-jetstream', 'k', 1000, 4, { client: 'nats.js' }),
+      ]),
+    );
+    assert.deepEqual(lines, [
+      'ratio switchyard (kafkajs) / nats-jetstream [k]: msgs/s 1.00x, p99 2.00x, CPU/msg 1.00x',
+      'ratio switchyard (confluent-kafka) / nats-jetstream [k]: msgs/s 1.00x, p99 0.50x, CPU/msg 1.00x',
+    ]);
+  });
+
   it('states durability once per broker unless it differs by variant', () => {
     const rows = [row('switchyard', 'a', 1, 1), row('switchyard', 'b', 1, 1), row('ceiling-append', 'a', 1, 1), row('ceiling-append', 'b', 1, 1, { durability: 'other' })];
     assert.deepEqual(durabilityLines(rows), [

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { Kafka, logLevel, type ISocketFactory, type Producer } from 'kafkajs';
 import { Histogram } from '../histogram.js';
 import { checkAborted, Countdown, onAbort, Pacer, slotOrFailure, stampedPayload, SteadyLatency, uniqueName, Window, type SteadyRate } from '../load-kit.js';
 import type { Measured } from '../scenario.js';
+import { runTool } from '../tool.js';
 
 /** kafkajs's default socket, with Nagle's algorithm off (TCP_NODELAY), as latency-sensitive clients run. */
 const noDelaySocket: ISocketFactory = ({ host, port, onConnect }) => {
@@ -88,15 +88,9 @@ export async function kafkaProduce(options: KafkaProduceOptions, signal: AbortSi
   }
 }
 
-/** Runs kcat with `args`, handing its stdout to `onStdout`; fails with its stderr on a non-zero exit. */
-async function kcat(args: string[], signal: AbortSignal, onStdout?: (chunk: Buffer) => void): Promise<void> {
-  const child = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  onAbort(signal, () => child.kill('SIGTERM'));
-  let errors = '';
-  child.stdout.on('data', (chunk: Buffer) => onStdout?.(chunk));
-  child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
-  const code = await new Promise<number | null>((resolve, reject) => child.once('exit', resolve).once('error', reject));
-  if (code !== 0) throw new Error(`kcat exited ${code}: ${errors.trim()}`);
+/** Runs kcat with `args`, handing its stdout to `onStdout`. */
+function kcat(args: string[], signal: AbortSignal, onStdout?: (chunk: Buffer) => void): Promise<void> {
+  return runTool('kcat', args, signal, onStdout);
 }
 
 /**
