@@ -31,6 +31,7 @@ export async function rdkafkaFixedRate(brokers: string[], rate: SteadyRate, coun
       if (output.startsWith(READY)) markReady();
     });
     await Promise.race([ready, consumer]);
+    if (!output.startsWith(READY)) throw new Error(`the consumer exited before its partition was assigned: ${output.slice(0, 200)}`);
     const started = performance.now();
     await Promise.all([runTool(DEBIAN_PYTHON, producerArgs, stop.signal), consumer]);
     const seconds = (performance.now() - started) / 1000;
