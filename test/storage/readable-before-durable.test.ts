@@ -5,8 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { BLOCKING_WRITE_MAX_BYTES } from '../../src/storage/file/durable-fs.js';
 import type { FilePartitionLog } from '../../src/storage/file/file-partition-log.js';
 import { QueueLog } from '../../src/storage/queue-log.js';
+import { encodeBatch } from '../../src/storage/record-batch.js';
 import { StorageError, type AppendResult, type PartitionLog } from '../../src/storage/types.js';
 import { withFileStore } from './file-test-kit.js';
 import { makeBatch, readAllValues } from './log-contract.js';
@@ -119,7 +121,9 @@ test('a sync failing while the next group is being written rejects that group an
       return realWritev(...args);
     };
     let readable = false;
-    const second = log.append(makeBatch('b'), { onReadable: () => (readable = true) });
+    // Larger than a blocking write, so that it is written through the thread pool and can be held there.
+    const large = encodeBatch([{ key: null, value: Buffer.alloc(BLOCKING_WRITE_MAX_BYTES + 1, 0x62) }]);
+    const second = log.append(large, { onReadable: () => (readable = true) });
     await until(() => releaseWrite !== undefined);
     await capturing(async () => {
       failSync();

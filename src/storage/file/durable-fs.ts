@@ -5,7 +5,7 @@
  * - New files are made durable with their directory entry: fsync the file, then the directory.
  * - Positional reads and vectored writes loop until every byte is transferred.
  */
-import { constants } from 'node:fs';
+import { constants, writevSync } from 'node:fs';
 import { open, rename, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
@@ -50,11 +50,26 @@ export async function readRange(handle: FileHandle, position: number, length: nu
   return done === length ? buf : buf.subarray(0, done);
 }
 
-/** Writes every buffer back to back at `position`, looping over partial writes. */
+/**
+ * Writes of at most this many bytes are made with a blocking writev on the calling thread. Such a write
+ * only copies into the page cache: measured 10 to 30 µs at p50 and under 0.2 ms at p99 with fdatasyncs
+ * running, where a round trip through libuv's thread pool took 0.17 ms at p50 and up to 1.5 ms at p99
+ * (its threads also run the fdatasyncs, and share the broker's core). Larger writes still go through the
+ * pool, so a big produce never holds the event loop for its copy.
+ */
+export const BLOCKING_WRITE_MAX_BYTES = 64 * 1024;
+
+/**
+ * Writes every buffer back to back at `position`, looping over partial writes: on the calling thread up
+ * to BLOCKING_WRITE_MAX_BYTES in all, through the thread pool above that.
+ */
 export async function writevAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+  let total = 0;
+  for (const buffer of buffers) total += buffer.length;
+  const blocking = total <= BLOCKING_WRITE_MAX_BYTES;
   let pending = buffers;
   while (pending.length > 0) {
-    let { bytesWritten } = await handle.writev(pending, position);
+    let bytesWritten = blocking ? writevSync(handle.fd, pending, position) : (await handle.writev(pending, position)).bytesWritten;
     position += bytesWritten;
     let i = 0;
     while (i < pending.length && bytesWritten >= pending[i].length) bytesWritten -= pending[i++].length;
