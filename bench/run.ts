@@ -66,7 +66,7 @@ async function main(only: string[] | undefined): Promise<void> {
   if (missing.length > 0) console.log(`missing: ${missing.join(', ')} (their rows will report errors)`);
   console.log(
     canPin
-      ? `brokers pinned to CPU ${BROKER_CPU}, load generator (this process, kcat) to CPU ${LOADGEN_CPU}`
+      ? `brokers pinned to CPU ${BROKER_CPU}, load generator (this process, kcat, confluent-kafka) to CPU ${LOADGEN_CPU}`
       : 'taskset unavailable: brokers and load generator share CPUs',
   );
   let pool: BrokerPool | undefined;

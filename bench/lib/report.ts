@@ -51,9 +51,8 @@ function ratio(a: number | null, b: number | null): string {
 export function ratioLines(result: ScenarioResult): string[] {
   const ok = result.rows.filter((row) => !row.error);
   const lines: string[] = [];
-  const subjects = ok.filter(isSubject);
-  for (const subject of subjects) {
-    const clients = subjects.filter((row) => row.broker === subject.broker && row.variant === subject.variant).length;
+  for (const subject of ok.filter(isSubject)) {
+    const clients = result.rows.filter((row) => row.broker === subject.broker && row.variant === subject.variant).length;
     const name = clients > 1 ? `${subject.broker} (${subject.client})` : subject.broker;
     for (const reference of ok.filter((row) => row.variant === subject.variant && !isSubject(row))) {
       const cpuPerMessage = (row: Row) => (row.cpuSeconds === null || row.messages === 0 ? null : row.cpuSeconds / row.messages);

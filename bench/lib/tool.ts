@@ -11,6 +11,9 @@ export async function runTool(command: string, args: string[], signal: AbortSign
   let errors = '';
   child.stdout.on('data', (chunk: Buffer) => onStdout?.(chunk));
   child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
-  const code = await new Promise<number | null>((resolve, reject) => child.once('exit', resolve).once('error', reject));
-  if (code !== 0) throw new Error(`${command} exited ${code}: ${errors.trim()}`);
+  // 'close', not 'exit': only then has all of its output been read.
+  const [code, killedBy] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) =>
+    child.once('close', (exitCode, exitSignal) => resolve([exitCode, exitSignal])).once('error', reject),
+  );
+  if (code !== 0) throw new Error(`${command} ${killedBy ? `was killed by ${killedBy}` : `exited ${code}`}: ${errors.trim()}`);
 }

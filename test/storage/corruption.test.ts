@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { appendFile, cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { BLOCKING_IO_MAX_BYTES } from '../../src/storage/file/durable-fs.js';
 import { FileLogStore } from '../../src/storage/file/file-log-store.js';
 import { CLEAN_SHUTDOWN_FILE, INDEX_SUFFIX, LOG_SUFFIX, TIME_INDEX_SUFFIX } from '../../src/storage/file/names.js';
-import { splitBatches } from '../../src/storage/record-batch.js';
+import { encodeBatch, splitBatches } from '../../src/storage/record-batch.js';
 import { StorageError } from '../../src/storage/types.js';
 import { withTempDir } from '../support/temp-dir.js';
 import { filesWithSuffix, logDir } from './file-test-kit.js';
@@ -173,24 +174,28 @@ test('a log cut at a batch boundary below the checkpoint is refused, not shorten
   });
 });
 
-test('a failed write or sync is fatal for the log: pending and later appends reject with FSYNC_FAILED', async () => {
-  await withTempDir(async (data) => {
-    const store = await FileLogStore.open(data);
-    const log = await store.open('fatal');
-    await log.append(makeBatch('ok'));
-    // Pull the file out from under the engine: its next write fails with EBADF, as a failing disk would.
-    const segments = (log as unknown as { segments: { handle?: { close(): Promise<void> } }[] }).segments;
-    await segments[segments.length - 1].handle!.close();
-    await capturing('error', async (errors) => {
-      const pending = [log.append(makeBatch('lost1')), log.append(makeBatch('lost2'))];
-      for (const append of pending) await assert.rejects(append, (err: unknown) => err instanceof StorageError && err.code === 'FSYNC_FAILED');
-      await assert.rejects(log.append(makeBatch('later')), (err: unknown) => err instanceof StorageError && err.code === 'FSYNC_FAILED');
-      assert.ok(errors.some((e) => e.includes('fatal')), 'the failure is reported');
+test('a failed write is fatal for the log, written on the event loop or through the pool: pending and later appends reject with FSYNC_FAILED', async () => {
+  const small = () => makeBatch('lost');
+  const large = () => encodeBatch([{ key: null, value: Buffer.alloc(BLOCKING_IO_MAX_BYTES + 1, 0x6c) }]);
+  for (const [path, batch] of [['blocking', small], ['pool', large]] as const) {
+    await withTempDir(async (data) => {
+      const store = await FileLogStore.open(data);
+      const log = await store.open('fatal');
+      await log.append(makeBatch('ok'));
+      // Pull the file out from under the engine: its next write fails with EBADF, as a failing disk would.
+      const segments = (log as unknown as { segments: { handle?: { close(): Promise<void> } }[] }).segments;
+      await segments[segments.length - 1].handle!.close();
+      await capturing('error', async (errors) => {
+        const pending = [log.append(batch()), log.append(batch())];
+        for (const append of pending) await assert.rejects(append, (err: unknown) => err instanceof StorageError && err.code === 'FSYNC_FAILED', path);
+        await assert.rejects(log.append(makeBatch('later')), (err: unknown) => err instanceof StorageError && err.code === 'FSYNC_FAILED', path);
+        assert.ok(errors.some((e) => e.includes('fatal')), `${path}: the failure is reported`);
+      });
+      assert.equal(log.highWatermark, 1, path);
+      assert.equal((await readAllValues(log)).get(0), 'ok-0', `${path}: acknowledged data stays readable`);
+      await capturing('error', () => store.close());
     });
-    assert.equal(log.highWatermark, 1);
-    assert.equal((await readAllValues(log)).get(0), 'ok-0', 'acknowledged data stays readable');
-    await capturing('error', () => store.close());
-  });
+  }
 });
 
 test('a failed fdatasync is fatal in every sync mode: the appends it covered reject, none hangs', { timeout: 10_000 }, async () => {

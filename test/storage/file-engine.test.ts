@@ -131,6 +131,24 @@ test('concurrent appends share fsyncs in batch mode; always syncs each; never sy
   }
 });
 
+test('appends awaited one after another let timers run in every sync mode', async () => {
+  for (const fsync of ['batch', 'always', 'never'] as const) {
+    await withFileStore(async (store) => {
+      const log = await store.open('turns', { fsync });
+      let turns = 0;
+      const ticker = setInterval(() => turns++, 0);
+      try {
+        const until = performance.now() + 50;
+        for (let i = 0; performance.now() < until || i < 20; i++) await log.append(makeBatch(`t${i}`));
+      } finally {
+        clearInterval(ticker);
+      }
+      // Small writes block instead of going through the thread pool; the loop must still yield.
+      assert.ok(turns > 0, `${fsync}: no timer ran during 50 ms of appends`);
+    });
+  }
+});
+
 test('the start offset moved by deleteRecordsBefore and retention survives clean and unclean reopens', async () => {
   await withFileStore(async (store, dataDir) => {
     const config = { segmentBytes: 200 };

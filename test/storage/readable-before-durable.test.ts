@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BLOCKING_WRITE_MAX_BYTES } from '../../src/storage/file/durable-fs.js';
+import { BLOCKING_IO_MAX_BYTES } from '../../src/storage/file/durable-fs.js';
 import type { FilePartitionLog } from '../../src/storage/file/file-partition-log.js';
 import { QueueLog } from '../../src/storage/queue-log.js';
 import { encodeBatch } from '../../src/storage/record-batch.js';
@@ -122,7 +122,7 @@ test('a sync failing while the next group is being written rejects that group an
     };
     let readable = false;
     // Larger than a blocking write, so that it is written through the thread pool and can be held there.
-    const large = encodeBatch([{ key: null, value: Buffer.alloc(BLOCKING_WRITE_MAX_BYTES + 1, 0x62) }]);
+    const large = encodeBatch([{ key: null, value: Buffer.alloc(BLOCKING_IO_MAX_BYTES + 1, 0x62) }]);
     const second = log.append(large, { onReadable: () => (readable = true) });
     await until(() => releaseWrite !== undefined);
     await capturing(async () => {

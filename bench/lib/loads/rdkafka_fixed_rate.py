@@ -10,8 +10,9 @@ Usage:
       millisecond at 10k/s), acks=all, linger.ms=0, each stamped with its send time; exits once every
       message is acknowledged.
 
-Both processes turn Nagle's algorithm off, and stamp and read wall-clock time (time.time()), the same
-clock on one machine.
+Both processes turn Nagle's algorithm off, and stamp and read time.monotonic() (CLOCK_MONOTONIC, one
+clock for every process on the machine, and never stepped like the wall clock). The consumer gives up,
+naming how many messages it received, when none arrives for IDLE_SECONDS.
 """
 import json
 import struct
@@ -21,6 +22,7 @@ import time
 from confluent_kafka import Consumer, Producer
 
 BURST = 10
+IDLE_SECONDS = 30
 STAMP = struct.Struct('<d')
 
 
@@ -43,13 +45,16 @@ def consume(bootstrap, topic, count, warmup_ms):
     latencies = []
     received = 0
     measure_from = None
+    last_arrival = time.monotonic()
     while received < count:
         message = consumer.poll(0.1)
         if message is None:
+            if time.monotonic() - last_arrival > IDLE_SECONDS:
+                raise SystemExit(f'consumer: {received} of {count} messages, none for {IDLE_SECONDS} s')
             continue
         if message.error():
             raise SystemExit(f'consumer: {message.error()}')
-        now = time.time()
+        now = last_arrival = time.monotonic()
         stamp = STAMP.unpack_from(message.value())[0]
         if measure_from is None:
             measure_from = stamp + warmup_ms / 1000
@@ -67,6 +72,8 @@ def produce(bootstrap, topic, count, size, rate):
         if error is not None:
             failures.append(str(error))
 
+    if size < STAMP.size:
+        raise SystemExit(f'producer: messages need at least {STAMP.size} bytes for the time stamp')
     producer = Producer({
         'bootstrap.servers': bootstrap,
         'broker.address.family': 'v4',
@@ -75,13 +82,13 @@ def produce(bootstrap, topic, count, size, rate):
         'acks': 'all',
     })
     padding = b'a' * (size - STAMP.size)
-    started = time.time()
+    started = time.monotonic()
     for sent in range(0, count, BURST):
-        delay = started + sent / rate - time.time()
+        delay = started + sent / rate - time.monotonic()
         if delay > 0:
             time.sleep(delay)
         for _ in range(min(BURST, count - sent)):
-            producer.produce(topic, STAMP.pack(time.time()) + padding, partition=0, on_delivery=delivered)
+            producer.produce(topic, STAMP.pack(time.monotonic()) + padding, partition=0, on_delivery=delivered)
         producer.poll(0)
     if producer.flush(30) > 0:
         raise SystemExit('producer: messages still unacknowledged after 30 s')

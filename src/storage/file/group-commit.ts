@@ -13,7 +13,9 @@
  * written before it was issued is durable and is acknowledged, always in append order. 'always'
  * writes and fdatasyncs one append at a time; 'never' acknowledges after the write. Any write or
  * sync error is fatal: every group not yet acknowledged, and every later append, is rejected with
- * FSYNC_FAILED.
+ * FSYNC_FAILED. Writes of up to 64 KiB block the event loop for their copy into the page cache
+ * (durable-fs.ts); under 'never' the acknowledgement then waits one event-loop turn, so that appends
+ * awaited one after another still let I/O and timers run.
  */
 import type { AppendOptions, AppendResult, FsyncMode } from '../types.js';
 import { StorageError } from '../types.js';
@@ -165,7 +167,12 @@ export class GroupCommit {
           break;
         }
         this.readable(group);
-        if (mode === 'never') this.acknowledge(group, false);
+        if (mode === 'never') {
+          // A small write blocks instead of waiting on the thread pool (durable-fs.ts), so without this
+          // turn a caller awaiting append after append would never let I/O or timers run.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          this.acknowledge(group, false);
+        }
         else if (mode === 'always') {
           try {
             await this.sync(group.runs[group.runs.length - 1].segment);

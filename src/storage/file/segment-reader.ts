@@ -11,6 +11,12 @@ import { LOG_SUFFIX } from './names.js';
 import type { ReadHandles, ReadLease } from './read-handles.js';
 import type { Segment } from './segment.js';
 
+/**
+ * How far back from the end of the active segment bytes count as just written (in the page cache), so
+ * that small reads of them are made without a thread-pool round trip (durable-fs.ts, BLOCKING_IO_MAX_BYTES).
+ */
+export const JUST_WRITTEN_BYTES = 1024 * 1024;
+
 /** A read-ahead view of `[0, limit)` of a segment file. */
 export class SegmentReader {
   private window: Buffer = Buffer.alloc(0);
@@ -22,6 +28,8 @@ export class SegmentReader {
     /** Bytes of the file that may be read (the acknowledged size). */
     readonly limit: number,
     private readonly readAhead: number,
+    /** Reads starting here or later are of bytes just written (Infinity for a sealed segment). */
+    private readonly justWrittenFrom: number,
   ) {}
 
   /**
@@ -30,7 +38,8 @@ export class SegmentReader {
    */
   static async open(segment: Segment, readAhead: number, handles: ReadHandles): Promise<SegmentReader> {
     const limit = segment.visibleSize;
-    return new SegmentReader(await handles.acquire(segment), segment.path(LOG_SUFFIX), limit, readAhead);
+    const justWrittenFrom = segment.handle === undefined ? Infinity : limit - JUST_WRITTEN_BYTES;
+    return new SegmentReader(await handles.acquire(segment), segment.path(LOG_SUFFIX), limit, readAhead, justWrittenFrom);
   }
 
   /** The header of the batch at `position` (which must be a batch boundary below the limit). */
@@ -58,7 +67,8 @@ export class SegmentReader {
     if (position >= this.windowStart && position + length <= this.windowStart + this.window.length) return;
     if (position + length > this.limit) throw this.damaged(position, new Error('batch runs past the acknowledged end'));
     this.windowStart = position;
-    this.window = await readRange(this.lease.handle, position, Math.min(this.limit - position, Math.max(length, this.readAhead)));
+    const readLength = Math.min(this.limit - position, Math.max(length, this.readAhead));
+    this.window = await readRange(this.lease.handle, position, readLength, position >= this.justWrittenFrom);
     if (this.window.length < length) throw this.damaged(position, new Error('file shorter than acknowledged'));
   }
 
