@@ -88,11 +88,6 @@ export async function kafkaProduce(options: KafkaProduceOptions, signal: AbortSi
   }
 }
 
-/** Runs kcat with `args`, handing its stdout to `onStdout`. */
-function kcat(args: string[], signal: AbortSignal, onStdout?: (chunk: Buffer) => void): Promise<void> {
-  return runTool('kcat', args, signal, onStdout);
-}
-
 /**
  * Produces `count` messages of `size` bytes with kcat (librdkafka) from a prepared file, `-X linger.ms=5`,
  * and times it from spawn to exit (kcat exits once every message is acknowledged). The topic's high
@@ -108,7 +103,7 @@ export async function kcatProduce(brokers: string[], size: number, count: number
     await writeFile(file, Buffer.concat(Array.from({ length: count }, () => line)));
     const args = ['-P', '-b', brokers.join(','), '-t', topic, '-p', '0', '-X', 'linger.ms=5', '-X', `acks=${acks}`, '-l', file];
     const started = performance.now();
-    await kcat(args, signal);
+    await runTool('kcat', args, signal);
     const seconds = (performance.now() - started) / 1000;
     const admin = client(brokers).admin();
     await admin.connect();
@@ -129,7 +124,7 @@ export async function kcatConsume(brokers: string[], topic: string, count: numbe
   const args = ['-C', '-b', brokers.join(','), '-t', topic, '-p', '0', '-o', 'beginning', '-c', `${count}`, '-e', '-q', '-f', '.', '-X', 'fetch.wait.max.ms=10'];
   let received = 0;
   const started = performance.now();
-  await kcat(args, signal, (chunk) => (received += chunk.length));
+  await runTool('kcat', args, signal, (chunk) => (received += chunk.length));
   const seconds = (performance.now() - started) / 1000;
   if (received !== count) throw new Error(`kcat read ${received} of ${count} messages`);
   return { messages: count, bytes: count * size, seconds, extra: { command: `kcat ${args.join(' ')}` } };

@@ -11,8 +11,9 @@ Usage:
       message is acknowledged.
 
 Both processes turn Nagle's algorithm off, and stamp and read time.monotonic() (CLOCK_MONOTONIC, one
-clock for every process on the machine, and never stepped like the wall clock). The consumer gives up,
-naming how many messages it received, when none arrives for IDLE_SECONDS.
+clock for every process on the machine, and never stepped like the wall clock). The consumer gives up
+when it has no partition IDLE_SECONDS after subscribing, or, naming how many messages it received, when
+none arrives for IDLE_SECONDS.
 """
 import json
 import struct
@@ -37,7 +38,10 @@ def consume(bootstrap, topic, count, warmup_ms):
     })
     assigned = []
     consumer.subscribe([topic], on_assign=lambda _consumer, partitions: assigned.extend(partitions))
+    assign_by = time.monotonic() + IDLE_SECONDS
     while not assigned:
+        if time.monotonic() > assign_by:
+            raise SystemExit(f'consumer: no partition assigned within {IDLE_SECONDS} s')
         message = consumer.poll(0.1)
         if message is not None and message.error():
             raise SystemExit(f'consumer: {message.error()}')

@@ -172,8 +172,7 @@ export class GroupCommit {
           // turn a caller awaiting append after append would never let I/O or timers run.
           await new Promise<void>((resolve) => setImmediate(resolve));
           this.acknowledge(group, false);
-        }
-        else if (mode === 'always') {
+        } else if (mode === 'always') {
           try {
             await this.sync(group.runs[group.runs.length - 1].segment);
           } catch (err) {
